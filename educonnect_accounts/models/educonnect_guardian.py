@@ -1,0 +1,25 @@
+from odoo import fields, models
+
+
+class EduconnectGuardian(models.Model):
+    """A guardian (responsable légal) and their EduConnect account."""
+    _name = "educonnect.guardian"
+    _inherit = "educonnect.account.mixin"
+    _description = "Guardian"
+    _order = "last_name, first_name, id"
+
+    company_id = fields.Many2one(
+        "res.company", string="Establishment", required=True, index=True,
+        default=lambda self: self.env.user.company_id)
+    civility = fields.Selection([("M.", "Mr"), ("MME", "Mrs")])
+    mobile = fields.Char()
+    phone = fields.Char()
+    siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
+    link_ids = fields.One2many("educonnect.guardian.link", "guardian_id",
+                               string="Children")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
+         "A guardian with this SIECLE id already exists in this establishment."),
+    ]

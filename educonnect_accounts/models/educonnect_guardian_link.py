@@ -1,0 +1,81 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .educonnect_account_mixin import ACCOUNT_ORIGINS, ACCOUNT_STATES
+
+RELATIONSHIPS = [
+    ("mother", "Mother"),
+    ("father", "Father"),
+    ("guardian", "Legal guardian"),
+    ("other_family", "Other family member"),
+    ("institution", "Institution (ASE)"),
+    ("other", "Other"),
+]
+
+
+class EduconnectGuardianLink(models.Model):
+    """A guardian's legal responsibility for a pupil.
+
+    The guardian list of the guide (4.1) shows one row per (pupil, guardian):
+    this model is that list, with the account of the guardian alongside.
+    """
+    _name = "educonnect.guardian.link"
+    _description = "Pupil–guardian link"
+    _order = "student_name, legal_level, guardian_name, id"
+    _rec_name = "guardian_name"
+
+    student_id = fields.Many2one("educonnect.student", string="Pupil",
+                                 required=True, index=True, ondelete="cascade")
+    guardian_id = fields.Many2one("educonnect.guardian", string="Guardian",
+                                  required=True, index=True, ondelete="cascade")
+    legal_level = fields.Selection(
+        [("1", "Legal guardian 1"), ("2", "Legal guardian 2")],
+        string="Legal responsibility", required=True, default="1")
+    relationship = fields.Selection(RELATIONSHIPS)
+    company_id = fields.Many2one(related="student_id.company_id", store=True,
+                                 index=True, readonly=True,
+                                 string="Establishment")
+    active = fields.Boolean(related="student_id.active", store=True, readonly=True)
+    # The columns of 4.1, stored to search, sort and group on them.
+    student_name = fields.Char(related="student_id.name", store=True,
+                               readonly=True, string="Pupil name")
+    class_id = fields.Many2one(related="student_id.class_id", store=True,
+                               readonly=True, string="Class")
+    mef_id = fields.Many2one(related="student_id.mef_id", store=True,
+                             readonly=True, string="MEF")
+    guardian_name = fields.Char(related="guardian_id.name", store=True,
+                                readonly=True, string="Guardian name")
+    login = fields.Char(related="guardian_id.login", readonly=True,
+                        string="Login")
+    email = fields.Char(related="guardian_id.email", store=True, readonly=True,
+                        string="E-mail")
+    has_email = fields.Boolean(compute="_compute_has_email", store=True,
+                               string="Has an e-mail")
+    state = fields.Selection(ACCOUNT_STATES, related="guardian_id.state",
+                             store=True, readonly=True, string="Account state")
+    origin = fields.Selection(ACCOUNT_ORIGINS, related="guardian_id.origin",
+                              store=True, readonly=True,
+                              string="Account origin")
+    notification_date = fields.Date(related="guardian_id.notification_date",
+                                    readonly=True)
+    last_login_date = fields.Datetime(related="guardian_id.last_login_date",
+                                      readonly=True,
+                                      string="Last connection date")
+
+    _sql_constraints = [
+        ("student_guardian_unique", "UNIQUE(student_id, guardian_id)",
+         "This guardian is already linked to this pupil."),
+    ]
+
+    @api.depends("email")
+    def _compute_has_email(self):
+        for link in self:
+            link.has_email = bool(link.email)
+
+    @api.constrains("student_id", "guardian_id")
+    def _check_same_establishment(self):
+        for link in self:
+            if link.student_id.company_id != link.guardian_id.company_id:
+                raise ValidationError(_(
+                    "A guardian can only be linked to pupils of the same "
+                    "establishment."))

@@ -1,0 +1,93 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+from ..tools.uai import is_valid_uai, normalize_uai
+
+ESTABLISHMENT_TYPES = [
+    ("clg", "Collège"),
+    ("lgt", "General and technological lycée"),
+    ("lp", "Vocational lycée"),
+    ("lpo", "Polyvalent lycée"),
+    ("erea", "EREA"),
+    ("other", "Other"),
+]
+
+ACADEMIES = [
+    ("aix-marseille", "Aix-Marseille"), ("amiens", "Amiens"),
+    ("besancon", "Besançon"), ("bordeaux", "Bordeaux"),
+    ("clermont-ferrand", "Clermont-Ferrand"), ("corse", "Corse"),
+    ("creteil", "Créteil"), ("dijon", "Dijon"), ("grenoble", "Grenoble"),
+    ("guadeloupe", "Guadeloupe"), ("guyane", "Guyane"),
+    ("la-reunion", "La Réunion"), ("lille", "Lille"), ("limoges", "Limoges"),
+    ("lyon", "Lyon"), ("martinique", "Martinique"), ("mayotte", "Mayotte"),
+    ("montpellier", "Montpellier"), ("nancy-metz", "Nancy-Metz"),
+    ("nantes", "Nantes"), ("nice", "Nice"), ("normandie", "Normandie"),
+    ("orleans-tours", "Orléans-Tours"), ("paris", "Paris"),
+    ("poitiers", "Poitiers"), ("reims", "Reims"), ("rennes", "Rennes"),
+    ("strasbourg", "Strasbourg"), ("toulouse", "Toulouse"),
+    ("versailles", "Versailles"),
+]
+
+
+class ResCompany(models.Model):
+    """An establishment (école / EPLE) is an Odoo company."""
+    _inherit = "res.company"
+
+    educonnect_uai = fields.Char(
+        string="UAI", size=8, copy=False, index=True,
+        help="National identifier of the establishment (ex-RNE): "
+             "7 characters and a check letter, e.g. 0750680G.")
+    educonnect_type = fields.Selection(
+        ESTABLISHMENT_TYPES, string="Establishment type")
+    educonnect_academy = fields.Selection(ACADEMIES, string="Académie")
+    educonnect_letter_validity_months = fields.Integer(
+        string="Letter validity (months)", default=3,
+        help="A provisional password printed on a letter expires after "
+             "this many months if the account is not activated.")
+
+    _sql_constraints = [
+        ("educonnect_uai_unique", "UNIQUE(educonnect_uai)",
+         "Another establishment already has this UAI."),
+    ]
+
+    @api.model
+    def _educonnect_normalize_vals(self, vals):
+        if vals.get("educonnect_uai"):
+            vals["educonnect_uai"] = normalize_uai(vals["educonnect_uai"])
+        return vals
+
+    @api.model
+    def create(self, vals):
+        return super().create(self._educonnect_normalize_vals(vals))
+
+    @api.multi
+    def write(self, vals):
+        return super().write(self._educonnect_normalize_vals(vals))
+
+    @api.constrains("educonnect_uai")
+    def _check_educonnect_uai(self):
+        for company in self:
+            if company.educonnect_uai and not is_valid_uai(company.educonnect_uai):
+                raise ValidationError(_(
+                    "The UAI %s is not valid: it has 7 digits followed by its "
+                    "check letter (for example 0750680G).")
+                    % company.educonnect_uai)
+
+    @api.multi
+    def name_get(self):
+        if not self.env.context.get("educonnect_show_uai"):
+            return super().name_get()
+        return [(c.id, "%s (%s)" % (c.name, c.educonnect_uai)
+                 if c.educonnect_uai else c.name) for c in self]
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """Establishments are found by name or by UAI (Accueil page)."""
+        if name and operator in ("ilike", "like", "=", "=ilike"):
+            domain = expression.AND([args or [], [
+                "|", ("name", operator, name),
+                ("educonnect_uai", "=ilike", name.strip() + "%")]])
+            companies = self.search(domain, limit=limit)
+            return companies.name_get()
+        return super().name_search(name, args, operator, limit)

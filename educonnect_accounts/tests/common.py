@@ -1,0 +1,49 @@
+from odoo.tests.common import SavepointCase
+
+
+class EduconnectCase(SavepointCase):
+    """Two establishments, classes and MEFs, and a helper to make people."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        Company = cls.env["res.company"]
+        cls.college = Company.create({
+            "name": "Collège Test Pasteur", "educonnect_uai": "0750680G",
+            "educonnect_type": "clg", "educonnect_academy": "paris"})
+        cls.lycee = Company.create({
+            "name": "Lycée Test Curie", "educonnect_uai": "0597126A",
+            "educonnect_type": "lpo", "educonnect_academy": "lille"})
+        Mef = cls.env["educonnect.mef"]
+        cls.mef6 = Mef.create({"code": "10010012199", "name": "6EME"})
+        cls.mef5 = Mef.create({"code": "10110001199", "name": "5EME"})
+        Class = cls.env["educonnect.class"]
+        cls.c61 = Class.create({"name": "6 1", "mef_id": cls.mef6.id,
+                                "company_id": cls.college.id})
+        cls.c62 = Class.create({"name": "6 2", "mef_id": cls.mef6.id,
+                                "company_id": cls.college.id})
+        cls.c53 = Class.create({"name": "5 3", "mef_id": cls.mef5.id,
+                                "company_id": cls.college.id})
+        cls.lycee_class = Class.create({"name": "2nde 1",
+                                        "company_id": cls.lycee.id})
+
+    @classmethod
+    def make_student(cls, last, first, klass=None, company=None, **vals):
+        klass = klass or cls.c61
+        vals.update({"last_name": last, "first_name": first,
+                     "class_id": klass.id, "mef_id": klass.mef_id.id,
+                     "company_id": (company or klass.company_id).id})
+        return cls.env["educonnect.student"].create(vals)
+
+    @classmethod
+    def make_guardian(cls, last, first, students, company=None, **vals):
+        company = company or students[:1].company_id
+        vals.update({"last_name": last, "first_name": first,
+                     "company_id": company.id})
+        guardian = cls.env["educonnect.guardian"].create(vals)
+        for n, student in enumerate(students):
+            cls.env["educonnect.guardian.link"].create({
+                "student_id": student.id, "guardian_id": guardian.id,
+                "legal_level": "1" if n == 0 else "2"})
+        return guardian

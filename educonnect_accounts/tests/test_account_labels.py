@@ -1,0 +1,84 @@
+import os
+
+from babel.messages.pofile import read_po
+
+from odoo.tests.common import TransactionCase
+
+ADDONS = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+
+
+class TestAccountLabels(TransactionCase):
+
+    def _labels(self, model, field):
+        desc = self.env[model].with_context(lang="fr_FR").fields_get([field])
+        return dict(desc[field]["selection"])
+
+    def test_account_states_have_the_guide_labels(self):
+        for model in ("educonnect.student", "educonnect.guardian",
+                      "educonnect.guardian.link"):
+            self.assertEqual(self._labels(model, "state"), {
+                "not_notified": "Non notifié",
+                "notified": "Notifié et non activé",
+                "activating": "En cours d'activation",
+                "activated": "Activé",
+            })
+
+    def test_account_origins_have_the_guide_labels(self):
+        self.assertEqual(self._labels("educonnect.student", "origin"), {
+            "aten": "ATEN",
+            "ent": "ENT",
+            "school": "Établissement",
+            "franceconnect": "FranceConnect",
+            "self_registration": "Responsable",
+            "unknown": "Non renseigné",
+        })
+
+    def test_account_columns_have_the_guide_labels(self):
+        fields = self.env["educonnect.student"].with_context(
+            lang="fr_FR").fields_get()
+        expected = {
+            "login": "Identifiant",
+            "state": "Statut du compte",
+            "origin": "Origine du compte",
+            "notification_date": "Date de notification",
+            "last_login_date": "Date de dernière connexion",
+            "class_id": "Classe",
+            "mef_id": "MEF",
+            "provisional_password": "Mot de passe provisoire",
+        }
+        for field, label in expected.items():
+            self.assertEqual(fields[field]["string"], label, field)
+
+    def test_pupil_list_columns_are_those_of_section_3_1(self):
+        view = self.env["educonnect.student"].with_context(
+            lang="fr_FR").fields_view_get(view_type="tree")
+        from lxml import etree
+        arch = etree.fromstring(view["arch"])
+        names = [f.get("name") for f in arch.iter("field")]
+        self.assertEqual(names, ["name", "class_id", "mef_id", "login", "state",
+                                 "origin", "notification_date",
+                                 "last_login_date"])
+        self.assertEqual(arch.find("field").get("string"), "Élève")
+
+    def test_guardian_list_columns_are_those_of_section_4_1(self):
+        view = self.env["educonnect.guardian.link"].with_context(
+            lang="fr_FR").fields_view_get(view_type="tree")
+        from lxml import etree
+        arch = etree.fromstring(view["arch"])
+        visible = [f for f in arch.iter("field") if f.get("invisible") != "1"
+                   and '"invisible": true' not in (f.get("modifiers") or "")]
+        labels = [f.get("string") or view["fields"][f.get("name")]["string"]
+                  for f in visible]
+        self.assertEqual(labels, [
+            "Élève", "Classe", "MEF", "Responsable", "Identifiant",
+            "Messagerie", "Statut du compte", "Origine du compte",
+            "Date de notification", "Date de dernière connexion"])
+
+    def test_french_translation_is_complete(self):
+        for addon in ("educonnect_accounts", "educonnect_accounts_stats"):
+            path = os.path.join(ADDONS, addon, "i18n", "fr.po")
+            with open(path, "rb") as handle:
+                catalog = read_po(handle)
+            missing = [m.id for m in catalog if m.id and not m.string]
+            self.assertFalse(missing, "%s: untranslated %s" % (addon, missing))
+            self.assertGreater(len(catalog), 20)

@@ -1,0 +1,4 @@
+from . import crypto
+from . import logins
+from . import passwords
+from . import uai
