@@ -94,9 +94,9 @@ ensure_postgres() {
     pg_ok || die "PostgreSQL started but user '$USER' cannot connect: create the role (createuser -s $USER) or set PGUSER."
 }
 
-# write_config FILE HTTP_PORT DBFILTER
+# write_config FILE HTTP_PORT DBFILTER [EXTRA OPTION LINES]
 write_config() {
-    local conf="$1" port="$2" dbfilter="$3" odoo_dir keyfile="$VAR/educonnect.key"
+    local conf="$1" port="$2" dbfilter="$3" extra="${4:-}" odoo_dir keyfile="$VAR/educonnect.key"
     odoo_dir="$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
     if [ ! -s "$keyfile" ]; then
         step "Generating the provisional-password encryption key (var/educonnect.key, kept out of the database)"
@@ -118,6 +118,7 @@ write_config() {
         echo "list_db = False"
         echo "server_wide_modules = web,queue_job"
         echo "educonnect_secret_key = $(cat "$keyfile")"
+        [ -n "$extra" ] && echo "$extra"
         echo "[queue_job]"
         echo "channels = root:2"
     } > "$conf"

@@ -5,5 +5,6 @@ from . import educonnect_account_mixin
 from . import educonnect_student
 from . import educonnect_guardian
 from . import educonnect_guardian_link
+from . import educonnect_account_trace
 from . import educonnect_home
 from . import educonnect_demo

@@ -1,10 +1,14 @@
+import datetime
+import hashlib
 import logging
+import secrets
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 from psycopg2 import sql
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools.crypto import decrypt_secret, encrypt_secret
 from ..tools.logins import login_base, login_candidates
@@ -28,7 +32,18 @@ ACCOUNT_ORIGINS = [
     ("unknown", "Not provided"),
 ]
 
-LOGIN_REGISTRY_TABLE = "educonnect_login_registry"
+# Accounts activated through another path: re-notifying them "peut être
+# très perturbant" (guide, 4.2), the wizards warn and offer to leave them out.
+SENSITIVE_ORIGINS = ("franceconnect", "self_registration", "aten", "ent")
+PASSWORD_MASK = "*****"
+
+# Which group may run each account action (on top of the read access to the
+# accounts, which the record rules confine to the current establishment).
+ACTION_GROUPS = {
+    "notify": "educonnect_accounts.group_educonnect_manager",
+    "list": "educonnect_accounts.group_educonnect_troubleshooter",
+    "reset": "educonnect_accounts.group_educonnect_troubleshooter",
+}
 
 # One table holds every identifiant in use, whatever the population and the
 # establishment: its primary key on the lower-cased login makes identifiants
@@ -99,6 +114,23 @@ class EduconnectAccountMixin(models.AbstractModel):
         string="Provisional password", compute="_compute_provisional_password",
         groups="educonnect_accounts.group_educonnect_troubleshooter",
         help="Shown only while the account is notified and not activated.")
+
+    letter_expiry_date = fields.Date(
+        string="Letter valid until", readonly=True, copy=False,
+        help="The provisional password stops working after this date.")
+    activation_token_hash = fields.Char(
+        string="Activation link (hash)", readonly=True, copy=False,
+        groups="base.group_system")
+    activation_token_expiry = fields.Datetime(
+        string="Activation link valid until", readonly=True, copy=False,
+        groups="base.group_system")
+    user_id = fields.Many2one(
+        "res.users", string="Portal user", readonly=True, copy=False,
+        ondelete="set null", index=True,
+        help="Created when the holder activates the account.")
+
+    # Set by each concrete model.
+    _educonnect_population = None
 
     @api.depends("first_name", "last_name")
     def _compute_name(self):
@@ -240,3 +272,231 @@ class EduconnectAccountMixin(models.AbstractModel):
         self.invalidate_cache(["provisional_password_crypt",
                                "provisional_password"], ids)
         return clear
+
+    # -- account actions (guide 3.2-3.4, 4.2-4.4) -------------------------
+
+    def _check_educonnect_action(self, action):
+        """The user may run ``action`` on these accounts, or AccessError."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        group = ACTION_GROUPS[action]
+        if self.env.uid != 1 and not self.env.user.has_group(group):
+            raise AccessError(_("You are not allowed to do this on EduConnect "
+                                "accounts."))
+
+    def _educonnect_expiry(self, today):
+        months = self.env.user.company_id.educonnect_letter_validity_months
+        return today + relativedelta(months=months or 3)
+
+    @api.multi
+    def _revoke_chosen_passwords(self):
+        """The password chosen at activation stops working at once: the
+        portal user's hash is removed, which also ends its open sessions
+        (Odoo derives the session token from it)."""
+        users = self.mapped("user_id")
+        if users:
+            self.env.cr.execute(
+                "UPDATE res_users SET password = NULL, password_crypt = NULL "
+                "WHERE id IN %s", [tuple(users.ids)])
+            users.invalidate_cache()
+            # The session token of each user is cached: drop it with them.
+            self.env["res.users"].clear_caches()
+
+    @api.multi
+    def _educonnect_notify(self, reset=False):
+        """(Re)notify the accounts, exactly as sections 3.2 and 4.2 say.
+
+        - « Non notifié »: an identifiant (if none) and a provisional
+          password; the account becomes « Notifié et non activé ».
+        - « Notifié et non activé » / « En cours d'activation »: the
+          provisional password is kept (a new one only if there is none) and
+          the account is « Notifié et non activé ».
+        - « Activé »: the password chosen by the holder is not touched and
+          the account stays « Activé ».
+        With ``reset``, every account gets a new provisional password and is
+        « Notifié et non activé » (see :meth:`_educonnect_reset_passwords`).
+
+        Returns {account id: password to print}: the provisional password,
+        or False for an activated account (the letter then recalls the
+        identifiant only). Nothing is hashed and no user is created here.
+        """
+        self._check_educonnect_action("notify")
+        if reset:
+            return self._educonnect_reset_passwords(_action="notify",
+                                                    _notified=True)
+        accounts = self.sudo()  # staff act on accounts they may read (checked above)
+        accounts._assign_logins()
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        activated = accounts.filtered(lambda a: a.state == "activated")
+        pending = accounts - activated
+        crypts = {r["id"]: r["provisional_password_crypt"]
+                  for r in pending.read(["provisional_password_crypt"])}
+        without = pending.filtered(lambda a: not crypts.get(a.id))
+        printed = {a.id: decrypt_secret(crypts.get(a.id)) for a in pending}
+        printed.update(without._set_new_provisional_passwords())
+        printed.update({a.id: False for a in activated})
+        if pending:
+            pending.write({
+                "state": "notified", "origin": "school",
+                "notification_date": fields.Date.to_string(today),
+                "letter_expiry_date": fields.Date.to_string(
+                    self._educonnect_expiry(today)),
+            })
+        if activated:
+            activated.write({"notification_date": fields.Date.to_string(today)})
+        return printed
+
+    @api.multi
+    def _educonnect_reset_passwords(self, _action="reset", _notified=False):
+        """Reset passwords (3.4, 4.4): a new provisional password for each
+        account; « Non notifié » accounts become « Notifié et non activé »;
+        an activated account's chosen password stops working at once and the
+        account is « Notifié et non activé » until its holder activates again.
+        """
+        self._check_educonnect_action(_action)
+        accounts = self.sudo()  # checked above
+        accounts._assign_logins()
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        today_str = fields.Date.to_string(today)
+        accounts.filtered(lambda a: a.state == "activated")._revoke_chosen_passwords()
+        printed = accounts._set_new_provisional_passwords()
+        vals = {"state": "notified",
+                "letter_expiry_date": fields.Date.to_string(
+                    self._educonnect_expiry(today))}
+        first_time = accounts.filtered(lambda a: not a.notification_date)
+        if _notified:
+            accounts.write(dict(vals, notification_date=today_str,
+                                origin="school"))
+        else:
+            (accounts - first_time).write(vals)
+            first_time.write(dict(vals, notification_date=today_str,
+                                  origin="school"))
+        return printed
+
+    @api.multi
+    def _educonnect_list_password(self):
+        """The password column of the lists (3.3, 4.3): the provisional
+        password for « Notifié et non activé », asterisks for « Activé » and
+        « En cours d'activation », empty for « Non notifié »."""
+        self._check_educonnect_action("list")
+        accounts = self.sudo()  # checked above
+        notified = accounts.filtered(lambda a: a.state == "notified")
+        crypts = {r["id"]: r["provisional_password_crypt"]
+                  for r in notified.read(["provisional_password_crypt"])}
+        result = {}
+        for account in accounts:
+            if account.state == "notified":
+                result[account.id] = decrypt_secret(crypts.get(account.id)) or ""
+            elif account.state in ("activated", "activating"):
+                result[account.id] = PASSWORD_MASK
+            else:
+                result[account.id] = ""
+        return result
+
+    # -- activation links ---------------------------------------------------
+
+    ACTIVATION_LINK_DAYS = 7
+
+    @staticmethod
+    def _token_hash(token):
+        return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+    @api.multi
+    def _educonnect_new_activation_tokens(self):
+        """A single-use, expiring token per account; only its SHA-256 is
+        stored. Returns {account id: token} for the links being sent."""
+        tokens = {rec_id: secrets.token_urlsafe(32) for rec_id in self.ids}
+        ids = list(tokens)
+        expiry = fields.Datetime.to_string(
+            datetime.datetime.utcnow()
+            + datetime.timedelta(days=self.ACTIVATION_LINK_DAYS))
+        self.env.cr.execute(sql.SQL(
+            "UPDATE {} AS t SET activation_token_hash = v.h, "
+            "activation_token_expiry = %s "
+            "FROM unnest(%s::int[], %s::varchar[]) AS v(id, h) "
+            "WHERE t.id = v.id").format(sql.Identifier(self._table)),
+            [expiry, ids, [self._token_hash(tokens[i]) for i in ids]])
+        self.invalidate_cache(["activation_token_hash",
+                               "activation_token_expiry"], ids)
+        return tokens
+
+    @api.model
+    def _educonnect_from_token(self, token):
+        """The account a valid activation token belongs to (or empty)."""
+        if not token or len(token) > 100:
+            return self.browse()
+        self.env.cr.execute(sql.SQL(
+            "SELECT id FROM {} WHERE activation_token_hash = %s "
+            "AND activation_token_expiry > now() at time zone 'UTC' "
+            "AND state = 'notified' AND active").format(
+                sql.Identifier(self._table)), [self._token_hash(token)])
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
+
+    @api.multi
+    def _educonnect_activate(self, password):
+        """The holder chose a password: the account is « Activé ».
+
+        The portal user is created now (not at notification), or given the
+        new password if it exists from an earlier activation; the provisional
+        password and the activation token are erased.
+        """
+        self.ensure_one()
+        account = self.sudo()  # called for a visitor proven by a token or a provisional password
+        Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
+        if account.user_id:
+            account.user_id.write({"password": password, "active": True})
+            user = account.user_id
+        else:
+            user = Users.create({
+                "name": account.name, "login": account.login,
+                "password": password, "email": account.email,
+                "company_id": account.company_id.id,
+                "company_ids": [(6, 0, account.company_id.ids)],
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                "lang": "fr_FR", "tz": "Europe/Paris",
+            })
+        self.env.cr.execute(sql.SQL(
+            "UPDATE {} SET provisional_password_crypt = NULL, "
+            "activation_token_hash = NULL, activation_token_expiry = NULL "
+            "WHERE id = %s").format(sql.Identifier(self._table)), [account.id])
+        account.invalidate_cache()
+        account.write({
+            "state": "activated", "user_id": user.id,
+            "origin": account.origin if account.origin != "unknown" else "school",
+            "last_login_date": fields.Datetime.now(),
+        })
+        account.sudo(user)._educonnect_trace("activation")
+        return user
+
+    @api.multi
+    def _educonnect_send_activation_emails(self):
+        """E-mail each account its identifiant and an activation link (never
+        a password), through Odoo's mail queue."""
+        template = self.env.ref(
+            "educonnect_accounts.mail_template_%s_activation"
+            % self._educonnect_population)
+        base_url = self.env["ir.config_parameter"].sudo().get_param(
+            "web.base.url", "").rstrip("/")
+        tokens = self.sudo()._educonnect_new_activation_tokens()
+        for account in self:
+            url = "%s/educonnect/activation?token=%s" % (base_url,
+                                                          tokens[account.id])
+            template.sudo().with_context(
+                lang="fr_FR", activation_url=url).send_mail(
+                    account.id)
+        self._educonnect_trace("email")
+
+    @api.multi
+    def _educonnect_trace(self, action, details=""):
+        """One trace row per action, linked to each account (no secret)."""
+        field = "%s_ids" % self._educonnect_population
+        return self.env["educonnect.account.trace"].sudo().create({
+            "action": action,
+            "population": self._educonnect_population,
+            "user_id": self.env.uid,
+            "company_id": self.env.user.company_id.id,
+            "account_count": len(self),
+            "details": details,
+            field: [(6, 0, self.ids)],
+        })

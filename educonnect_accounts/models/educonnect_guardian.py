@@ -7,6 +7,7 @@ class EduconnectGuardian(models.Model):
     _inherit = "educonnect.account.mixin"
     _description = "Guardian"
     _order = "last_name, first_name, id"
+    _educonnect_population = "guardian"
 
     company_id = fields.Many2one(
         "res.company", string="Establishment", required=True, index=True,

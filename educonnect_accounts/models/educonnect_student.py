@@ -7,6 +7,7 @@ class EduconnectStudent(models.Model):
     _inherit = "educonnect.account.mixin"
     _description = "Pupil"
     _order = "last_name, first_name, id"
+    _educonnect_population = "student"
 
     company_id = fields.Many2one(
         "res.company", string="Establishment", required=True, index=True,
@@ -28,6 +29,27 @@ class EduconnectStudent(models.Model):
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
          "A pupil with this SIECLE id already exists in this establishment."),
     ]
+
+    list_password = fields.Char(
+        string="Password", compute="_compute_list_password",
+        groups="educonnect_accounts.group_educonnect_troubleshooter",
+        help="Provisional password while the account is notified and not "
+             "activated; asterisks once activated.")
+
+    def _compute_list_password(self):
+        passwords = self._educonnect_list_password()
+        for pupil in self:
+            pupil.list_password = passwords.get(pupil.id, "")
+
+    @api.multi
+    def action_reset_password_one(self):
+        """The « Réinitialiser le mot de passe » button of a row (3.5)."""
+        self.ensure_one()
+        action = self.env.ref(
+            "educonnect_accounts.educonnect_reset_wizard_action_student").read()[0]
+        action["context"] = {"active_model": self._name,
+                             "active_ids": self.ids, "active_id": self.id}
+        return action
 
     @api.onchange("class_id")
     def _onchange_class_id(self):

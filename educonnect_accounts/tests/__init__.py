@@ -4,3 +4,10 @@ from . import test_account_labels
 from . import test_search_filters
 from . import test_establishment_defaults
 from . import test_provisional_password_storage
+from . import test_notify_rules
+from . import test_list_accounts
+from . import test_reset_rules
+from . import test_troubleshooting
+from . import test_account_traces
+from . import test_guardian_email_notification
+from . import test_concurrent_notification

@@ -47,3 +47,57 @@ class EduconnectCase(SavepointCase):
                 "student_id": student.id, "guardian_id": guardian.id,
                 "legal_level": "1" if n == 0 else "2"})
         return guardian
+
+
+def pdf_pages(pdf_bytes):
+    """The text of each page of a PDF, read back with poppler's pdftotext."""
+    import subprocess
+    assert pdf_bytes.startswith(b"%PDF"), pdf_bytes[:100]
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf_bytes,
+                         stdout=subprocess.PIPE, check=True).stdout
+    pages = out.decode("utf-8").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+class AccountActionCase(EduconnectCase):
+    """Staff users and helpers to run the wizards as the list does."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+
+        def staff(login, group):
+            return Users.create({
+                "name": login, "login": login, "lang": "fr_FR",
+                "company_id": cls.college.id,
+                "company_ids": [(6, 0, [cls.college.id])],
+                "groups_id": [(6, 0, [cls.env.ref(
+                    "educonnect_accounts.group_educonnect_" + group).id])]})
+        cls.director = staff("test.director", "director")
+        cls.agent = staff("test.agent", "manager")
+        cls.troubleshooter = staff("test.troubleshooter", "troubleshooter")
+
+    def wizard(self, model, records, user=None, **values):
+        """Open an action of the Action menu on ``records`` as ``user``."""
+        env = self.env(user=user or self.agent)
+        return env[model].with_context(
+            active_model=records._name, active_ids=records.ids,
+            active_domain=[("id", "in", records.ids)]).create(values)
+
+    def attachment_content(self, wizard):
+        import base64
+        self.assertTrue(wizard.attachment_id, "no file produced")
+        return base64.b64decode(wizard.sudo().attachment_id.datas)
+
+    def activate(self, account, password="un mot de passe bien long"):
+        """What the holder does with the letter or the link (issue 5)."""
+        return account._educonnect_activate(password)
+
+    def credentials_ok(self, user, password):
+        from odoo.exceptions import AccessDenied
+        try:
+            self.env["res.users"].sudo(user).check_credentials(password)
+            return True
+        except AccessDenied:
+            return False

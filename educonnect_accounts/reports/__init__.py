@@ -1,0 +1,2 @@
+from . import report_letter
+from . import report_account_list

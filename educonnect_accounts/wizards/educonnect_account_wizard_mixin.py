@@ -1,0 +1,147 @@
+import base64
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
+
+from ..models.educonnect_account_mixin import SENSITIVE_ORIGINS
+
+SOURCE_MODELS = ("educonnect.student", "educonnect.guardian",
+                 "educonnect.guardian.link")
+
+
+class EduconnectAccountWizardMixin(models.AbstractModel):
+    """The selection of the pupil or guardian list an action applies to:
+    the ticked rows, or every row of the current search."""
+    _name = "educonnect.account.wizard.mixin"
+    _description = "Selection of accounts"
+
+    population = fields.Selection([("student", "Pupils"),
+                                   ("guardian", "Guardians")],
+                                  required=True, readonly=True)
+    step = fields.Selection([("options", "Options"), ("confirm", "Confirm"),
+                             ("done", "Done")], string="Step",
+                            default="options", readonly=True)
+    source_model = fields.Char(string="List", readonly=True)
+    source_ids = fields.Char(string="Selected rows", readonly=True)
+    source_domain = fields.Char(string="Search", readonly=True)
+    scope = fields.Selection(
+        [("selected", "The selected accounts"),
+         ("search", "Every account of the search")],
+        string="Accounts", default="selected", required=True)
+    selected_count = fields.Integer(compute="_compute_counts",
+                                    string="Selected accounts")
+    search_count = fields.Integer(compute="_compute_counts",
+                                  string="Accounts of the search")
+    account_count = fields.Integer(compute="_compute_counts",
+                                   string="Number of accounts")
+    not_notified_count = fields.Integer(compute="_compute_counts",
+                                        string="Not notified")
+    notified_count = fields.Integer(compute="_compute_counts",
+                                    string="Notified, not activated")
+    activating_count = fields.Integer(compute="_compute_counts",
+                                      string="Activation in progress")
+    activated_count = fields.Integer(compute="_compute_counts",
+                                     string="Activated")
+    sensitive_count = fields.Integer(
+        compute="_compute_counts", string="Sensitive accounts",
+        help="Activated accounts, and accounts from FranceConnect, "
+             "self-registration or a transition path (ATEN, ENT).")
+    attachment_id = fields.Many2one("ir.attachment", string="File",
+                                    readonly=True)
+    result_message = fields.Char(string="Result", readonly=True)
+
+    @api.model
+    def default_get(self, field_names):
+        values = super().default_get(field_names)
+        ctx = self.env.context
+        model = ctx.get("active_model")
+        if model not in SOURCE_MODELS:
+            raise UserError(_("Open this action from the list of pupils or "
+                              "guardians."))
+        values.update({
+            "population": "student" if model == "educonnect.student"
+            else "guardian",
+            "source_model": model,
+            "source_ids": ",".join(str(i) for i in ctx.get("active_ids") or []),
+            "source_domain": repr(ctx.get("active_domain") or []),
+        })
+        return values
+
+    def _source_records(self, scope=None):
+        Source = self.env[self.source_model]
+        if (scope or self.scope) == "search":
+            return Source.search(safe_eval(self.source_domain or "[]"))
+        ids = [int(i) for i in (self.source_ids or "").split(",") if i]
+        return Source.browse(ids).exists()
+
+    def _accounts(self, scope=None):
+        """The pupils or guardians (each once) the action applies to."""
+        records = self._source_records(scope)
+        if self.source_model == "educonnect.guardian.link":
+            return records.mapped("guardian_id")
+        return records
+
+    def _list_rows(self):
+        """The rows of the lists: pupils, or (pupil, guardian) pairs."""
+        records = self._source_records()
+        if self.source_model == "educonnect.guardian":
+            return records.mapped("link_ids")
+        return records
+
+    @api.depends("scope", "source_ids", "source_domain")
+    def _compute_counts(self):
+        for wizard in self:
+            accounts = wizard._accounts()
+            wizard.selected_count = len(wizard._accounts("selected"))
+            wizard.search_count = len(wizard._accounts("search")) \
+                if wizard.source_domain else 0
+            wizard.account_count = len(accounts)
+            states = accounts.mapped("state")
+            wizard.not_notified_count = states.count("not_notified")
+            wizard.notified_count = states.count("notified")
+            wizard.activating_count = states.count("activating")
+            wizard.activated_count = states.count("activated")
+            wizard.sensitive_count = len(wizard._sensitive(accounts))
+
+    @api.model
+    def _sensitive(self, accounts):
+        return accounts.filtered(lambda a: a.state == "activated"
+                                 or a.origin in SENSITIVE_ORIGINS)
+
+    def _attach(self, name, content, mimetype):
+        return self.env["ir.attachment"].create({
+            "name": name, "datas_fname": name,
+            "datas": base64.b64encode(content), "mimetype": mimetype,
+            "res_model": self._name, "res_id": self.id,
+        })
+
+    def _reopen(self):
+        return {"type": "ir.actions.act_window", "res_model": self._name,
+                "res_id": self.id, "view_mode": "form", "target": "new",
+                "context": self.env.context}
+
+    @api.multi
+    def action_download(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "self",
+                "url": "/web/content/%d?download=true" % self.attachment_id.id}
+
+    @api.multi
+    def unlink(self):
+        # Files holding provisional passwords go with the wizard (the
+        # transient records are vacuumed after an hour).
+        self.env["ir.attachment"].sudo().search([
+            ("res_model", "=", self._name),
+            ("res_id", "in", self.ids)]).unlink()
+        return super().unlink()
+
+    def _population_label(self):
+        return _("pupil(s)") if self.population == "student" \
+            else _("guardian(s)")
+
+    def _render_pdf(self, xmlid, docids, data):
+        report = self.env.ref(xmlid).with_context(
+            lang=self.env.user.lang or "fr_FR")
+        pdf, _fmt = report.render_qweb_pdf(docids, data=data)
+        return pdf

@@ -1,0 +1,141 @@
+import csv
+import io
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    """A cell a spreadsheet could take for a formula is prefixed with an
+    apostrophe, so that it is read as text (OWASP CSV injection)."""
+    value = value or ""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+class EduconnectListWizard(models.TransientModel):
+    """Lister les comptes (3.3, 4.3): PDF, CSV or XLSX lists of identifiants
+    and provisional passwords, with exactly the columns of the guide."""
+    _name = "educonnect.list.wizard"
+    _inherit = "educonnect.account.wizard.mixin"
+    _description = "List accounts"
+
+    list_format = fields.Selection(
+        [("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
+        string="Format of the list", default="pdf", required=True)
+
+    def _rows(self):
+        """Rows sorted by class then name, each a dict of the guide's values."""
+        records = self._list_rows()
+        if self.population == "student":
+            records = records.sorted(lambda s: (s.class_id.name or "",
+                                                s.last_name or "",
+                                                s.first_name or ""))
+            passwords = records._educonnect_list_password()
+            return [{
+                "last_name": s.last_name or "", "first_name": s.first_name or "",
+                "mef": s.mef_id.name or "", "class": s.class_id.name or "",
+                "login": s.login or "", "password": passwords[s.id],
+            } for s in records]
+        records = records.sorted(lambda l: (l.class_id.name or "",
+                                            l.student_id.last_name or "",
+                                            l.student_id.first_name or "",
+                                            l.legal_level))
+        passwords = records.mapped("guardian_id")._educonnect_list_password()
+        return [{
+            "uai": l.company_id.educonnect_uai or "",
+            "school": l.company_id.name or "",
+            "student_last_name": l.student_id.last_name or "",
+            "student_first_name": l.student_id.first_name or "",
+            "mef": l.mef_id.name or "", "class": l.class_id.name or "",
+            "last_name": l.guardian_id.last_name or "",
+            "first_name": l.guardian_id.first_name or "",
+            "login": l.guardian_id.login or "",
+            "password": passwords[l.guardian_id.id],
+        } for l in records]
+
+    def _table_columns(self):
+        """The columns of the CSV and XLSX lists, in the guide's order."""
+        if self.population == "student":
+            return [("last_name", _("Last name")), ("first_name", _("First name")),
+                    ("mef", _("MEF")), ("class", _("Class")),
+                    ("login", _("Login")), ("password", _("Password"))]
+        return [("uai", _("RNE")), ("school", _("School name")),
+                ("student_last_name", _("Pupil's last name")),
+                ("student_first_name", _("Pupil's first name")),
+                ("mef", _("Pupil's MEF")), ("class", _("Pupil's class")),
+                ("last_name", _("Guardian's last name")),
+                ("first_name", _("Guardian's first name")),
+                ("login", _("Guardian's login")), ("password", _("Password"))]
+
+    def _pdf_columns(self):
+        """The columns of the PDF lists, as the guide shows them."""
+        if self.population == "student":
+            return [("first_name", _("Pupil first name")),
+                    ("last_name", _("Pupil last name")), ("class", _("Class")),
+                    ("mef", _("MEF")), ("login", _("Login")),
+                    ("password", _("Password *"))]
+        return [("student_last_name", _("Pupil last name")),
+                ("student_first_name", _("Pupil first name")),
+                ("class", _("Class")), ("mef", _("MEF")),
+                ("last_name", _("Guardian last name")),
+                ("first_name", _("Guardian first name")),
+                ("login", _("Login")), ("password", _("Password *"))]
+
+    def _list_table(self):
+        columns = self._table_columns()
+        rows = [[neutralize(row[key]) for key, _label in columns]
+                for row in self._rows()]
+        return [label for _key, label in columns], rows
+
+    def _csv(self):
+        headers, rows = self._list_table()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL,
+                            lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        # UTF-8 with BOM: French spreadsheets open it with the accents right.
+        return buffer.getvalue().encode("utf-8-sig")
+
+    def _xlsx(self):
+        headers, rows = self._list_table()
+        report = self.env.ref("educonnect_accounts.action_report_account_list_xlsx")
+        content, _fmt = report.render_xlsx(
+            self.ids, {"headers": headers, "rows": rows,
+                       "sheet": self._population_title()})
+        return content
+
+    def _pdf(self):
+        columns = self._pdf_columns()
+        rows = [[row[key] for key, _label in columns] for row in self._rows()]
+        return self._render_pdf(
+            "educonnect_accounts.action_report_account_list", self.ids,
+            {"title": self._population_title(),
+             "headers": [label for _key, label in columns], "rows": rows,
+             "population": self.population})
+
+    def _population_title(self):
+        return _("List of pupils") if self.population == "student" \
+            else _("List of guardians")
+
+    @api.multi
+    def action_confirm(self):
+        self.ensure_one()
+        if not self._list_rows():
+            raise UserError(_("No account is selected."))
+        content = getattr(self, "_" + self.list_format)()
+        mimetypes = {
+            "pdf": "application/pdf", "csv": "text/csv",
+            "xlsx": "application/vnd.openxmlformats-officedocument"
+                    ".spreadsheetml.sheet"}
+        name = "%s %s.%s" % (self._population_title(),
+                             fields.Date.context_today(self), self.list_format)
+        self.attachment_id = self._attach(name, content,
+                                          mimetypes[self.list_format])
+        self._accounts()._educonnect_trace(
+            "list", _("Format: %s") % self.list_format.upper())
+        self.write({"step": "done",
+                    "result_message": _("The list is ready.")})
+        return self._reopen()

@@ -1,0 +1,85 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+LETTER_REPORTS = {
+    "student": "educonnect_accounts.action_report_letter_student",
+    "guardian": "educonnect_accounts.action_report_letter_guardian",
+}
+
+
+class EduconnectNotifyWizard(models.TransientModel):
+    """(Re)notifier les comptes: the steps of sections 3.2 and 4.2."""
+    _name = "educonnect.notify.wizard"
+    _inherit = "educonnect.account.wizard.mixin"
+    _description = "(Re)notify accounts"
+
+    notification_type = fields.Selection(
+        [("letter", "Printable letter"), ("email", "E-mail")],
+        string="Notification type", default="letter", required=True)
+    reset_password = fields.Boolean(
+        string="Reset the password",
+        help="Use with care: every selected account gets a new provisional "
+             "password, and activated accounts must be activated again.")
+    leave_out_sensitive = fields.Boolean(
+        string="Leave out the activated accounts and those from FranceConnect, "
+               "self-registration or a transition path")
+    letter_count = fields.Integer(string="Letters", readonly=True)
+    email_count = fields.Integer(string="E-mails", readonly=True)
+    left_out_count = fields.Integer(string="Left out", readonly=True)
+
+    @api.onchange("population")
+    def _onchange_population(self):
+        if self.population == "student":
+            self.notification_type = "letter"
+
+    @api.multi
+    def action_next(self):
+        self.ensure_one()
+        if not self.account_count:
+            raise UserError(_("No account is selected."))
+        if self.population == "student" and self.notification_type == "email":
+            raise UserError(_("Pupils are notified by printable letter."))
+        self.step = "confirm"
+        return self._reopen()
+
+    @api.multi
+    def action_back(self):
+        self.step = "options"
+        return self._reopen()
+
+    @api.multi
+    def action_confirm(self):
+        self.ensure_one()
+        accounts = self._accounts()
+        left_out = self._sensitive(accounts) if self.leave_out_sensitive \
+            else accounts.browse()
+        accounts -= left_out
+        if not accounts:
+            raise UserError(_("No account left to notify."))
+        printed = accounts._educonnect_notify(reset=self.reset_password)
+        by_letter = accounts
+        emailed = accounts.browse()
+        if self.population == "guardian" and self.notification_type == "email":
+            emailed = accounts.filtered("email")
+            by_letter = accounts - emailed
+            emailed._educonnect_send_activation_emails()
+        if by_letter:
+            pdf = self._render_pdf(
+                LETTER_REPORTS[self.population], by_letter.ids,
+                {"passwords": {str(a.id): printed.get(a.id) for a in by_letter}})
+            self.attachment_id = self._attach(
+                _("EduConnect letters %s.pdf") % fields.Date.context_today(self),
+                pdf, "application/pdf")
+        accounts._educonnect_trace("notify", _(
+            "Type: %s, password reset: %s, letters: %d, e-mails: %d") % (
+                dict(self._fields["notification_type"]._description_selection(
+                    self.env))[self.notification_type],
+                _("yes") if self.reset_password else _("no"),
+                len(by_letter), len(emailed)))
+        self.write({
+            "step": "done", "letter_count": len(by_letter),
+            "email_count": len(emailed), "left_out_count": len(left_out),
+            "result_message": _("The distribution was carried out successfully "
+                                "for the selected account(s)."),
+        })
+        return self._reopen()

@@ -1,0 +1,42 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class EduconnectResetWizard(models.TransientModel):
+    """Modifier les comptes: reset the passwords (3.4, 4.4, 3.5)."""
+    _name = "educonnect.reset.wizard"
+    _inherit = "educonnect.account.wizard.mixin"
+    _description = "Reset passwords"
+
+    @api.model
+    def default_get(self, field_names):
+        values = super().default_get(field_names)
+        values["step"] = "confirm"
+        return values
+
+    @api.multi
+    def action_confirm(self):
+        self.ensure_one()
+        accounts = self._accounts()
+        if not accounts:
+            raise UserError(_("No account is selected."))
+        accounts._educonnect_reset_passwords()
+        accounts._educonnect_trace("reset")
+        self.write({
+            "step": "done",
+            "result_message": _("The password was reset for the selected %s.")
+            % self._population_label(),
+        })
+        return self._reopen()
+
+    @api.multi
+    def action_list(self):
+        """Hand out the new credentials: the list of the reset accounts."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "educonnect.list.wizard",
+            "view_mode": "form", "target": "new",
+            "context": dict(self.env.context, active_model=self.source_model,
+                            active_ids=self._source_records().ids,
+                            active_domain=[]),
+        }
