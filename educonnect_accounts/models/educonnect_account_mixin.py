@@ -1,15 +1,18 @@
 import datetime
 import hashlib
+import io
 import logging
 import secrets
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
 from psycopg2 import sql
+from PyPDF2 import PdfFileReader, PdfFileWriter
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..reports.pdf import render_standalone_pdf
 from ..tools.crypto import decrypt_secret, encrypt_secret
 from ..tools.logins import login_base, login_candidates
 from ..tools.passwords import generate_provisional_password
@@ -207,10 +210,13 @@ class EduconnectAccountMixin(models.AbstractModel):
         database refuses it and the next number is tried: never a
         duplicate, never an error shown to the user.
         """
-        todo = self.filtered(lambda r: not r.login).sorted("id")
+        names = {r["id"]: r for r in self.read(["login", "first_name", "last_name"])
+                 if not r["login"]}
+        todo = self.browse(sorted(names))
         if not todo:
             return
-        bases = {rec.id: login_base(rec.first_name, rec.last_name) for rec in todo}
+        bases = {i: login_base(names[i]["first_name"], names[i]["last_name"])
+                 for i in todo.ids}
         taken = self._taken_logins(set(bases.values()))
         chosen = {}
         for rec in todo:
@@ -327,12 +333,14 @@ class EduconnectAccountMixin(models.AbstractModel):
         accounts = self.sudo()  # staff act on accounts they may read (checked above)
         accounts._assign_logins()
         today = fields.Date.from_string(fields.Date.context_today(self))
-        activated = accounts.filtered(lambda a: a.state == "activated")
+        rows = accounts.read(["state", "provisional_password_crypt"])
+        activated = accounts.browse(
+            [r["id"] for r in rows if r["state"] == "activated"])
         pending = accounts - activated
-        crypts = {r["id"]: r["provisional_password_crypt"]
-                  for r in pending.read(["provisional_password_crypt"])}
-        without = pending.filtered(lambda a: not crypts.get(a.id))
-        printed = {a.id: decrypt_secret(crypts.get(a.id)) for a in pending}
+        crypts = {r["id"]: r["provisional_password_crypt"] for r in rows
+                  if r["state"] != "activated"}
+        without = pending.browse([i for i in pending.ids if not crypts.get(i)])
+        printed = {i: decrypt_secret(crypts.get(i)) for i in pending.ids}
         printed.update(without._set_new_provisional_passwords())
         printed.update({a.id: False for a in activated})
         if pending:
@@ -358,12 +366,15 @@ class EduconnectAccountMixin(models.AbstractModel):
         accounts._assign_logins()
         today = fields.Date.from_string(fields.Date.context_today(self))
         today_str = fields.Date.to_string(today)
-        accounts.filtered(lambda a: a.state == "activated")._revoke_chosen_passwords()
+        rows = accounts.read(["state", "notification_date"])
+        accounts.browse([r["id"] for r in rows if r["state"] == "activated"]) \
+            ._revoke_chosen_passwords()
         printed = accounts._set_new_provisional_passwords()
         vals = {"state": "notified",
                 "letter_expiry_date": fields.Date.to_string(
                     self._educonnect_expiry(today))}
-        first_time = accounts.filtered(lambda a: not a.notification_date)
+        first_time = accounts.browse(
+            [r["id"] for r in rows if not r["notification_date"]])
         if _notified:
             accounts.write(dict(vals, notification_date=today_str,
                                 origin="school"))
@@ -379,19 +390,46 @@ class EduconnectAccountMixin(models.AbstractModel):
         password for « Notifié et non activé », asterisks for « Activé » and
         « En cours d'activation », empty for « Non notifié »."""
         self._check_educonnect_action("list")
-        accounts = self.sudo()  # checked above
-        notified = accounts.filtered(lambda a: a.state == "notified")
-        crypts = {r["id"]: r["provisional_password_crypt"]
-                  for r in notified.read(["provisional_password_crypt"])}
         result = {}
-        for account in accounts:
-            if account.state == "notified":
-                result[account.id] = decrypt_secret(crypts.get(account.id)) or ""
-            elif account.state in ("activated", "activating"):
-                result[account.id] = PASSWORD_MASK
+        for row in self.sudo().read(["state", "provisional_password_crypt"]):
+            if row["state"] == "notified":
+                result[row["id"]] = decrypt_secret(
+                    row["provisional_password_crypt"]) or ""
+            elif row["state"] in ("activated", "activating"):
+                result[row["id"]] = PASSWORD_MASK
             else:
-                result[account.id] = ""
+                result[row["id"]] = ""
         return result
+
+    # -- letters -------------------------------------------------------------
+
+    LETTERS_PER_DOCUMENT = 200
+
+    @api.multi
+    def _educonnect_letters_pdf(self, printed):
+        """The letters of these accounts, one page each, as one PDF.
+
+        ``printed`` is {account id: password to print} from the action that
+        set them. wkhtmltopdf's memory grows with the pages of one document,
+        so a whole establishment is printed 200 letters at a time, and the
+        documents are joined.
+        """
+        report = self.env.ref("educonnect_accounts.action_report_letter_%s"
+                              % self._educonnect_population)
+        chunks = [self.ids[i:i + self.LETTERS_PER_DOCUMENT]
+                  for i in range(0, len(self.ids), self.LETTERS_PER_DOCUMENT)]
+        documents = [
+            render_standalone_pdf(report, ids, {"passwords": {
+                str(i): printed.get(i) for i in ids}})
+            for ids in chunks]
+        if len(documents) == 1:
+            return documents[0]
+        writer = PdfFileWriter()
+        for pdf in documents:
+            writer.appendPagesFromReader(PdfFileReader(io.BytesIO(pdf)))
+        result = io.BytesIO()
+        writer.write(result)
+        return result.getvalue()
 
     # -- activation links ---------------------------------------------------
 

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.educonnect_account_mixin import SENSITIVE_ORIGINS
+from ..reports.pdf import render_standalone_pdf
 
 SOURCE_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link")
@@ -97,7 +98,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             wizard.search_count = len(wizard._accounts("search")) \
                 if wizard.source_domain else 0
             wizard.account_count = len(accounts)
-            states = accounts.mapped("state")
+            states = [r["state"] for r in accounts.read(["state"])]
             wizard.not_notified_count = states.count("not_notified")
             wizard.notified_count = states.count("notified")
             wizard.activating_count = states.count("activating")
@@ -106,8 +107,10 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
 
     @api.model
     def _sensitive(self, accounts):
-        return accounts.filtered(lambda a: a.state == "activated"
-                                 or a.origin in SENSITIVE_ORIGINS)
+        """Accounts that re-notifying would disturb (guide, 4.2)."""
+        return accounts.browse([
+            r["id"] for r in accounts.read(["state", "origin"])
+            if r["state"] == "activated" or r["origin"] in SENSITIVE_ORIGINS])
 
     def _attach(self, name, content, mimetype):
         return self.env["ir.attachment"].create({
@@ -141,7 +144,4 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             else _("guardian(s)")
 
     def _render_pdf(self, xmlid, docids, data):
-        report = self.env.ref(xmlid).with_context(
-            lang=self.env.user.lang or "fr_FR")
-        pdf, _fmt = report.render_qweb_pdf(docids, data=data)
-        return pdf
+        return render_standalone_pdf(self.env.ref(xmlid), docids, data)

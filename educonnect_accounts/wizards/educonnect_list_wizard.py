@@ -25,35 +25,52 @@ class EduconnectListWizard(models.TransientModel):
         [("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
         string="Format of the list", default="pdf", required=True)
 
+    _STUDENT_ROWS = """
+        SELECT s.id, s.last_name, s.first_name, m.name, c.name, s.login
+          FROM educonnect_student s
+          LEFT JOIN educonnect_class c ON c.id = s.class_id
+          LEFT JOIN educonnect_mef m ON m.id = s.mef_id
+         WHERE s.id IN %s
+         ORDER BY c.name, s.last_name, s.first_name, s.id"""
+    _GUARDIAN_ROWS = """
+        SELECT l.guardian_id, co.educonnect_uai, co.name, s.last_name,
+               s.first_name, m.name, c.name, g.last_name, g.first_name, g.login
+          FROM educonnect_guardian_link l
+          JOIN educonnect_student s ON s.id = l.student_id
+          JOIN educonnect_guardian g ON g.id = l.guardian_id
+          JOIN res_company co ON co.id = s.company_id
+          LEFT JOIN educonnect_class c ON c.id = s.class_id
+          LEFT JOIN educonnect_mef m ON m.id = s.mef_id
+         WHERE l.id IN %s
+         ORDER BY c.name, s.last_name, s.first_name, l.legal_level, l.id"""
+
     def _rows(self):
-        """Rows sorted by class then name, each a dict of the guide's values."""
+        """Rows sorted by class then name, each a dict of the guide's values.
+
+        Read in one query: the records were found through the ORM (access
+        rights and establishment rules), the password column is checked by
+        :meth:`_educonnect_list_password`.
+        """
         records = self._list_rows()
+        records.check_access_rights("read")
+        records.check_access_rule("read")
+        if not records:
+            return []
         if self.population == "student":
-            records = records.sorted(lambda s: (s.class_id.name or "",
-                                                s.last_name or "",
-                                                s.first_name or ""))
             passwords = records._educonnect_list_password()
-            return [{
-                "last_name": s.last_name or "", "first_name": s.first_name or "",
-                "mef": s.mef_id.name or "", "class": s.class_id.name or "",
-                "login": s.login or "", "password": passwords[s.id],
-            } for s in records]
-        records = records.sorted(lambda l: (l.class_id.name or "",
-                                            l.student_id.last_name or "",
-                                            l.student_id.first_name or "",
-                                            l.legal_level))
-        passwords = records.mapped("guardian_id")._educonnect_list_password()
-        return [{
-            "uai": l.company_id.educonnect_uai or "",
-            "school": l.company_id.name or "",
-            "student_last_name": l.student_id.last_name or "",
-            "student_first_name": l.student_id.first_name or "",
-            "mef": l.mef_id.name or "", "class": l.class_id.name or "",
-            "last_name": l.guardian_id.last_name or "",
-            "first_name": l.guardian_id.first_name or "",
-            "login": l.guardian_id.login or "",
-            "password": passwords[l.guardian_id.id],
-        } for l in records]
+            self.env.cr.execute(self._STUDENT_ROWS, [tuple(records.ids)])
+            keys = ("last_name", "first_name", "mef", "class", "login")
+        else:
+            passwords = records.mapped("guardian_id")._educonnect_list_password()
+            self.env.cr.execute(self._GUARDIAN_ROWS, [tuple(records.ids)])
+            keys = ("uai", "school", "student_last_name", "student_first_name",
+                    "mef", "class", "last_name", "first_name", "login")
+        rows = []
+        for account_id, *values in self.env.cr.fetchall():
+            row = {key: value or "" for key, value in zip(keys, values)}
+            row["password"] = passwords[account_id]
+            rows.append(row)
+        return rows
 
     def _table_columns(self):
         """The columns of the CSV and XLSX lists, in the guide's order."""

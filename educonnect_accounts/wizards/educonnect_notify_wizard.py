@@ -1,12 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-LETTER_REPORTS = {
-    "student": "educonnect_accounts.action_report_letter_student",
-    "guardian": "educonnect_accounts.action_report_letter_guardian",
-}
-
-
 class EduconnectNotifyWizard(models.TransientModel):
     """(Re)notifier les comptes: the steps of sections 3.2 and 4.2."""
     _name = "educonnect.notify.wizard"
@@ -64,9 +58,7 @@ class EduconnectNotifyWizard(models.TransientModel):
             by_letter = accounts - emailed
             emailed._educonnect_send_activation_emails()
         if by_letter:
-            pdf = self._render_pdf(
-                LETTER_REPORTS[self.population], by_letter.ids,
-                {"passwords": {str(a.id): printed.get(a.id) for a in by_letter}})
+            pdf = by_letter._educonnect_letters_pdf(printed)
             self.attachment_id = self._attach(
                 _("EduConnect letters %s.pdf") % fields.Date.context_today(self),
                 pdf, "application/pdf")
