@@ -118,11 +118,9 @@ def generate(env, pupils, guardians):
                  WHERE s.n %% 2 = 0)
         INSERT INTO educonnect_guardian_link (student_id, guardian_id, legal_level,
             company_id, active, student_name, class_id, mef_id, guardian_name,
-            email, has_email, state, origin, create_uid, write_uid, create_date,
-            write_date)
+            create_uid, write_uid, create_date, write_date)
         SELECT p.sid, p.gid, p.lvl, %s, true, st.name, st.class_id, st.mef_id,
-               gu.name, gu.email, gu.email IS NOT NULL, gu.state, gu.origin,
-               1, 1, now(), now()
+               gu.name, 1, 1, now(), now()
           FROM pairs p JOIN educonnect_student st ON st.id = p.sid
           JOIN educonnect_guardian gu ON gu.id = p.gid
     """, [company.id, company.id, guardians, guardians, guardians, company.id])

@@ -1,18 +1,22 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "EduConnect accounts statistics",
-    "summary": "Activation statistics of the pupil and guardian accounts "
-               "(Statistiques tab of the EduConnect guide)",
+    "summary": "Nightly activation statistics of the pupil and guardian "
+               "accounts (section 5 of the EduConnect guide), history, exports",
     "version": "11.0.1.0.0",
     "author": "EduConnect accounts for Odoo",
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",
     "category": "Education",
-    "depends": ["educonnect_accounts"],
+    "depends": ["educonnect_accounts", "report_xlsx"],
     "data": [
         "security/ir.model.access.csv",
-        "security/educonnect_account_summary_security.xml",
-        "views/educonnect_account_summary_views.xml",
+        "security/educonnect_stats_line_security.xml",
+        "data/ir_cron_data.xml",
+        "views/educonnect_stats_views.xml",
+    ],
+    "demo": [
+        "demo/educonnect_stats_demo.xml",
     ],
     "installable": True,
 }

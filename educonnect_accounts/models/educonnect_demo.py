@@ -203,7 +203,7 @@ class EduconnectDemo(models.AbstractModel):
                          "1": 16, "T": 17}.get(klass.name[0], 15)
             gender = rng.choice("MF")
             first = rng.choice(FIRST_NAMES_M if gender == "M" else FIRST_NAMES_F)
-            sibling = family_guardians is not None and rng.random() < 0.06
+            sibling = family_guardians is not None and rng.random() < 0.035
             if not sibling:
                 family_name = rng.choice(LAST_NAMES)
             if i in (40, 41):
@@ -223,7 +223,7 @@ class EduconnectDemo(models.AbstractModel):
             students |= student
             if not sibling:
                 family_guardians = Guardian.browse()
-                two = rng.random() < 0.93
+                two = rng.random() < 0.985
                 shared_name = rng.random() < 0.7
                 for n, (civility, firsts, rel) in enumerate(
                         [("MME", ADULT_F, "mother"), ("M.", ADULT_M, "father")]):

@@ -37,6 +37,13 @@ class EduconnectCase(SavepointCase):
         return cls.env["educonnect.student"].create(vals)
 
     @classmethod
+    def make_guide_pupils(cls):
+        """The pupils of the guide's screenshots (3.1): Mila, Noemie, Bernard."""
+        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
+        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
+        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
+
+    @classmethod
     def make_guardian(cls, last, first, students, company=None, **vals):
         company = company or students[:1].company_id
         vals.update({"last_name": last, "first_name": first,

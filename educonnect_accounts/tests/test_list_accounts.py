@@ -12,9 +12,7 @@ class TestListAccounts(AccountActionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
-        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
-        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
+        cls.make_guide_pupils()
         cls.hostile = cls.make_student("=HYPERLINK(\"http://x\")", "@SUM(1)", cls.c53)
         cls.minus = cls.make_student("-2+3", "+Tom", cls.c53)
         cls.mila._educonnect_notify()

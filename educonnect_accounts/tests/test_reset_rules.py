@@ -9,9 +9,7 @@ class TestResetRules(AccountActionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
-        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
-        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
+        cls.make_guide_pupils()
         (cls.mila | cls.noemie)._educonnect_notify()
 
     def test_reset_gives_a_new_provisional_password(self):

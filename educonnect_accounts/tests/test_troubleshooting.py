@@ -11,10 +11,8 @@ class TestTroubleshooting(AccountActionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62,
-                                    email="mila@example.fr")
-        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
-        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
+        cls.make_guide_pupils()
+        cls.mila.email = "mila@example.fr"
         (cls.mila | cls.noemie)._educonnect_notify()
         cls.noemie._educonnect_activate("un mot de passe bien long")
         cls.guardian = cls.make_guardian("ADAM019", "Sophie", cls.mila)

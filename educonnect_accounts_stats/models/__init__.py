@@ -1,1 +1,2 @@
-from . import educonnect_account_summary
+from . import educonnect_stats_line
+from . import educonnect_stats_dashboard

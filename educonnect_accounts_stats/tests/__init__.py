@@ -1,1 +1,1 @@
-from . import test_account_summary
+from . import test_nightly_statistics
