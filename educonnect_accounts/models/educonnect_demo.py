@@ -140,6 +140,10 @@ class EduconnectDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo_data(self):
+        # Odoo loads demo files again when the addon is updated: generate once.
+        if self.env["educonnect.student"].with_context(
+                active_test=False).search_count([]):
+            return
         rng = random.Random(20260901)
         self = self.with_context(tracking_disable=True,
                                  educonnect_defer_logins=True,

@@ -11,3 +11,4 @@ from . import test_troubleshooting
 from . import test_account_traces
 from . import test_guardian_email_notification
 from . import test_concurrent_notification
+from . import test_demo_data
