@@ -70,14 +70,16 @@ class QueryCounter(object):
         self.count = self.cr.sql_log_count - self.start
 
 
-def generate(env, pupils, guardians):
+def generate(env, pupils, guardians, uai="0599999Y", name="Collège de mesure",
+             logins=True):
     """Bulk-insert one establishment: classes, pupils, guardians, links."""
     cr = env.cr
     company = env["res.company"].create({
-        "name": "Collège de mesure", "educonnect_uai": "0599999Y",
+        "name": name, "educonnect_uai": uai,
         "educonnect_type": "clg", "educonnect_academy": "lille"})
     env.user.write({"company_ids": [(4, company.id)], "company_id": company.id})
-    mef = env["educonnect.mef"].create({"code": "10010012110", "name": "6EME"})
+    mef = env["educonnect.mef"].search([("code", "=", "10010012110")]) or \
+        env["educonnect.mef"].create({"code": "10010012110", "name": "6EME"})
     class_ids = [env["educonnect.class"].create({
         "name": "%d %d" % (level, n), "mef_id": mef.id,
         "company_id": company.id}).id for level in (6, 5, 4, 3) for n in range(1, 9)]
@@ -128,8 +130,9 @@ def generate(env, pupils, guardians):
     students = env["educonnect.student"].search([("company_id", "=", company.id)])
     guardian_recs = env["educonnect.guardian"].search([("company_id", "=", company.id)])
     start = time.time()
-    students._assign_logins()
-    guardian_recs._assign_logins()
+    if logins:
+        students._assign_logins()
+        guardian_recs._assign_logins()
     logins = time.time() - start
     links = env["educonnect.guardian.link"].search([("company_id", "=", company.id)])
     return company, students, guardian_recs, links, logins

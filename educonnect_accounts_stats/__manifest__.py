@@ -8,12 +8,14 @@
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",
     "category": "Education",
-    "depends": ["educonnect_accounts", "report_xlsx"],
+    "depends": ["educonnect_accounts", "report_xlsx", "mail"],
     "data": [
         "security/ir.model.access.csv",
         "security/educonnect_stats_line_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "views/educonnect_stats_views.xml",
+        "views/res_company_views.xml",
     ],
     "demo": [
         "demo/educonnect_stats_demo.xml",

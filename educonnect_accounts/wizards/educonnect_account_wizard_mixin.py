@@ -17,15 +17,16 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
     _name = "educonnect.account.wizard.mixin"
     _description = "Selection of accounts"
 
+    # Not readonly: the web client sends them back with every onchange and
+    # save (they are invisible in the forms).
     population = fields.Selection([("student", "Pupils"),
-                                   ("guardian", "Guardians")],
-                                  required=True, readonly=True)
+                                   ("guardian", "Guardians")], required=True)
     step = fields.Selection([("options", "Options"), ("confirm", "Confirm"),
                              ("done", "Done")], string="Step",
                             default="options", readonly=True)
-    source_model = fields.Char(string="List", readonly=True)
-    source_ids = fields.Char(string="Selected rows", readonly=True)
-    source_domain = fields.Char(string="Search", readonly=True)
+    source_model = fields.Char(string="List")
+    source_ids = fields.Char(string="Selected rows")
+    source_domain = fields.Char(string="Search")
     scope = fields.Selection(
         [("selected", "The selected accounts"),
          ("search", "Every account of the search")],
@@ -70,6 +71,9 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
         return values
 
     def _source_records(self, scope=None):
+        if self.source_model not in SOURCE_MODELS:
+            raise UserError(_("Open this action from the list of pupils or "
+                              "guardians."))
         Source = self.env[self.source_model]
         if (scope or self.scope) == "search":
             return Source.search(safe_eval(self.source_domain or "[]"))
@@ -93,6 +97,8 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
     @api.depends("scope", "source_ids", "source_domain")
     def _compute_counts(self):
         for wizard in self:
+            if wizard.source_model not in SOURCE_MODELS:
+                continue
             accounts = wizard._accounts()
             wizard.selected_count = len(wizard._accounts("selected"))
             wizard.search_count = len(wizard._accounts("search")) \

@@ -1,2 +1,3 @@
 from . import educonnect_stats_line
 from . import educonnect_stats_dashboard
+from . import res_company

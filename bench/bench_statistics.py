@@ -1,0 +1,83 @@
+"""Benchmark of the nightly statistics (issue 6): an académie-size database.
+
+Generates E establishments of P pupils and G guardians each (defaults: 100 ×
+1,000 + 2,000 = 300,000 accounts) with bulk SQL, spreads states and origins
+like section 5 of the guide, then times the nightly job over every
+establishment (median of several runs, each rolled back) and prints a
+Markdown row for BENCHMARKS.md.
+"""
+import argparse
+import statistics
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+from bench_account_actions import QueryCounter, generate
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--establishments", type=int, default=100)
+    parser.add_argument("--pupils", type=int, default=1000)
+    parser.add_argument("--guardians", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
+                                    "--log-level=warn"])
+    from odoo.addons.educonnect_accounts.tools.uai import uai_check_letter
+    with api.Environment.manage():
+        registry = odoo.registry(args.database)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            start = time.time()
+            for n in range(args.establishments):
+                uai7 = "0598%03d" % n
+                generate(env, args.pupils, args.guardians,
+                         uai=uai7 + uai_check_letter(uai7),
+                         name="Établissement %03d" % n, logins=False)
+            # States and origins spread as in section 5 of the guide.
+            for table in ("educonnect_student", "educonnect_guardian"):
+                cr.execute("""
+                    UPDATE {t} SET
+                      state = CASE WHEN id % 100 < 82 THEN 'activated'
+                                   WHEN id % 100 < 97 THEN 'notified'
+                                   ELSE 'not_notified' END,
+                      origin = CASE WHEN id % 100 < 70 THEN 'school'
+                                    WHEN id % 100 < 76 THEN 'franceconnect'
+                                    WHEN id % 100 < 80 THEN 'self_registration'
+                                    WHEN id % 100 < 82 THEN 'ent'
+                                    WHEN id % 100 < 97 THEN 'school'
+                                    ELSE 'unknown' END""".format(t=table))
+            cr.commit()
+            generation = time.time() - start
+            cr.execute("SELECT (SELECT count(*) FROM educonnect_student) + "
+                       "(SELECT count(*) FROM educonnect_guardian)")
+            accounts = cr.fetchone()[0]
+            Line = env["educonnect.stats.line"]
+            times, queries = [], []
+            for _ in range(args.runs):
+                cr.execute("SAVEPOINT bench")
+                begin = time.time()
+                with QueryCounter(cr) as counter:
+                    failed = Line._cron_compute_statistics("2026-11-28")
+                times.append(time.time() - begin)
+                queries.append(counter.count)
+                assert not failed
+                cr.execute("SELECT count(*) FROM educonnect_stats_line")
+                lines = cr.fetchone()[0]
+                cr.execute("ROLLBACK TO SAVEPOINT bench")
+            companies = env["res.company"].search_count([])
+    print("\n%d establishments, %d accounts (generated in %.0f s), %d statistics "
+          "lines a night\n" % (companies, accounts, generation, lines))
+    print("| operation | median (s) | min–max (s) | queries | target |")
+    print("|---|---|---|---|---|")
+    print("| Nightly statistics, every establishment | %.2f | %.2f–%.2f | %d | ≤ 30 s |"
+          % (statistics.median(times), min(times), max(times),
+             int(statistics.median(queries))))
+
+
+if __name__ == "__main__":
+    main()
