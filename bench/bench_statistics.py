@@ -53,6 +53,9 @@ def main():
                                     ELSE 'unknown' END""".format(t=table))
             cr.commit()
             generation = time.time() - start
+            # As autovacuum would after such a load: fresh planner statistics.
+            cr.execute("ANALYZE educonnect_student; ANALYZE educonnect_guardian; "
+                       "ANALYZE educonnect_guardian_link")
             cr.execute("SELECT (SELECT count(*) FROM educonnect_student) + "
                        "(SELECT count(*) FROM educonnect_guardian)")
             accounts = cr.fetchone()[0]
