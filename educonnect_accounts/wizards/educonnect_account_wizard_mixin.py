@@ -84,8 +84,24 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
         """The pupils or guardians (each once) the action applies to."""
         records = self._source_records(scope)
         if self.source_model == "educonnect.guardian.link":
-            return records.mapped("guardian_id")
+            return self._guardians_of(records)
         return records
+
+    def _guardians_of(self, links):
+        """The guardians of ``links``, each once, in the order of the rows
+        (one query: mapping 5,000 rows through the ORM reads every column)."""
+        if not links:
+            return self.env["educonnect.guardian"]
+        self.env.cr.execute("SELECT id, guardian_id FROM educonnect_guardian_link "
+                            "WHERE id IN %s", [tuple(links.ids)])
+        guardian_of = dict(self.env.cr.fetchall())
+        ordered, seen = [], set()
+        for link_id in links.ids:
+            guardian_id = guardian_of.get(link_id)
+            if guardian_id and guardian_id not in seen:
+                seen.add(guardian_id)
+                ordered.append(guardian_id)
+        return self.env["educonnect.guardian"].browse(ordered)
 
     def _list_rows(self):
         """The rows of the lists: pupils, or (pupil, guardian) pairs."""

@@ -61,7 +61,7 @@ class EduconnectListWizard(models.TransientModel):
             self.env.cr.execute(self._STUDENT_ROWS, [tuple(records.ids)])
             keys = ("last_name", "first_name", "mef", "class", "login")
         else:
-            passwords = records.mapped("guardian_id")._educonnect_list_password()
+            passwords = self._guardians_of(records)._educonnect_list_password()
             self.env.cr.execute(self._GUARDIAN_ROWS, [tuple(records.ids)])
             keys = ("uai", "school", "student_last_name", "student_first_name",
                     "mef", "class", "last_name", "first_name", "login")
