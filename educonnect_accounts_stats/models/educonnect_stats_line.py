@@ -12,36 +12,28 @@ BREAKDOWNS = [("origin", "By origin"), ("class", "By class"), ("mef", "By MEF")]
 # One statement per population and breakdown: PostgreSQL counts, never Python.
 # A guardian is counted once, with the class and MEF of their first child
 # (legal guardian 1 first), so that every breakdown adds up to the synthesis.
-_STUDENTS = """
+_INSERT = """
     INSERT INTO educonnect_stats_line (date, company_id, population, breakdown,
         origin, state, class_id, mef_id, account_count, activated_count,
         create_uid, write_uid, create_date, write_date)
-    SELECT %(date)s, s.company_id, 'student', %(breakdown)s, {origin}, s.state,
-           {class_id}, {mef_id}, count(*),
+    SELECT %(date)s, s.company_id, %(population)s, %(breakdown)s, {origin},
+           s.state, {class_id}, {mef_id}, count(*),
            count(*) FILTER (WHERE s.state = 'activated'),
            %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
-      FROM educonnect_student s
+"""
+_GROUP = """
      WHERE s.company_id = %(company)s AND s.active
      GROUP BY s.company_id, s.state, {group}
 """
-_GUARDIANS = """
-    INSERT INTO educonnect_stats_line (date, company_id, population, breakdown,
-        origin, state, class_id, mef_id, account_count, activated_count,
-        create_uid, write_uid, create_date, write_date)
-    SELECT %(date)s, s.company_id, 'guardian', %(breakdown)s, {origin}, s.state,
-           {class_id}, {mef_id}, count(*),
-           count(*) FILTER (WHERE s.state = 'activated'),
-           %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+_STUDENTS = _INSERT + "  FROM educonnect_student s" + _GROUP
+_GUARDIANS = _INSERT + """
       FROM educonnect_guardian s
       LEFT JOIN LATERAL (
             SELECT st.class_id, st.mef_id
               FROM educonnect_guardian_link l
               JOIN educonnect_student st ON st.id = l.student_id
              WHERE l.guardian_id = s.id AND st.active
-             ORDER BY l.legal_level, l.id LIMIT 1) child ON true
-     WHERE s.company_id = %(company)s AND s.active
-     GROUP BY s.company_id, s.state, {group}
-"""
+             ORDER BY l.legal_level, l.id LIMIT 1) child ON true""" + _GROUP
 _COLUMNS = {
     # breakdown: (origin, class_id, mef_id, group by)
     "origin": ("s.origin", "NULL::int", "NULL::int", "s.origin"),
@@ -93,7 +85,8 @@ class EduconnectStatsLine(models.Model):
                     c.format(table=table) for c in columns)
                 cr.execute(query.format(origin=origin, class_id=class_id,
                                         mef_id=mef_id, group=group),
-                           dict(params, breakdown=breakdown))
+                           dict(params, breakdown=breakdown,
+                                population=population))
         self.invalidate_cache()
 
     @api.model
