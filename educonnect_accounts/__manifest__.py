@@ -8,7 +8,7 @@
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",
     "category": "Education",
-    "depends": ["base", "web", "mail", "portal", "report_xlsx"],
+    "depends": ["base", "base_setup", "web", "mail", "portal", "report_xlsx"],
     "external_dependencies": {"python": ["cryptography", "xlsxwriter"]},
     "data": [
         "security/educonnect_accounts_security.xml",
@@ -18,6 +18,7 @@
         "security/educonnect_guardian_security.xml",
         "security/educonnect_account_trace_security.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
         "views/res_company_views.xml",
@@ -31,6 +32,8 @@
         "views/educonnect_wizard_views.xml",
         "views/educonnect_troubleshooting_views.xml",
         "views/activation_templates.xml",
+        "views/signin_templates.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/educonnect_demo.xml",

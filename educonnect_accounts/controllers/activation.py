@@ -63,7 +63,7 @@ class EduconnectActivation(http.Controller):
         if error:
             return self._render({"token": token, "login": account.login,
                                  "error": error})
-        user = account._educonnect_activate(password)
+        user = account._educonnect_activate(password, email_confirmed=True)
         request.env.cr.commit()
         request.session.authenticate(request.session.db, account.login,
                                      password)

@@ -8,3 +8,8 @@ from . import educonnect_guardian_link
 from . import educonnect_account_trace
 from . import educonnect_home
 from . import educonnect_demo
+from . import educonnect_auth_throttle
+from . import educonnect_verification
+from . import educonnect_sms
+from . import res_users
+from . import res_config_settings

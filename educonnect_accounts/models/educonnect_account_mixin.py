@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+import hmac
 import io
 import logging
 import secrets
@@ -110,6 +111,15 @@ class EduconnectAccountMixin(models.AbstractModel):
     last_login_date = fields.Datetime(string="Last connection date",
                                       readonly=True, copy=False)
     email = fields.Char(string="E-mail")
+    email_confirmed = fields.Boolean(
+        string="E-mail confirmed", readonly=True, copy=False,
+        help="The holder proved this address (code or link sent to it): "
+             "they can recover their password themselves.")
+    educonnect_locked = fields.Boolean(
+        string="Locked", compute="_compute_educonnect_locked",
+        search="_search_educonnect_locked",
+        help="Too many failed sign-in attempts: the account is locked for a "
+             "while, or until the establishment unlocks it.")
     provisional_password_crypt = fields.Char(
         string="Encrypted provisional password", readonly=True, copy=False,
         groups="base.group_system")
@@ -466,24 +476,37 @@ class EduconnectAccountMixin(models.AbstractModel):
         self.env.cr.execute(sql.SQL(
             "SELECT id FROM {} WHERE activation_token_hash = %s "
             "AND activation_token_expiry > now() at time zone 'UTC' "
-            "AND state = 'notified' AND active").format(
+            "AND state IN ('notified', 'activating') AND active").format(
                 sql.Identifier(self._table)), [self._token_hash(token)])
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 
     @api.multi
-    def _educonnect_activate(self, password):
+    def _educonnect_activate(self, password, origin=None, email=None,
+                             email_confirmed=None):
         """The holder chose a password: the account is « Activé ».
 
         The portal user is created now (not at notification), or given the
         new password if it exists from an earlier activation; the provisional
-        password and the activation token are erased.
+        password and the activation token are erased. ``origin``: how the
+        account was activated (« Établissement » by default, « Responsable »
+        for a self-registration). ``email``: an address the holder gave.
         """
         self.ensure_one()
         account = self.sudo()  # called for a visitor proven by a token or a provisional password
+        if not account.login:
+            account._assign_logins()
+        values = {}
+        if email:
+            values["email"] = email
+        if email_confirmed is not None:
+            values["email_confirmed"] = email_confirmed
+        if values:
+            account.write(values)
         Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
         if account.user_id:
-            account.user_id.write({"password": password, "active": True})
+            account.user_id.write({"password": password, "active": True,
+                                   "email": account.email})
             user = account.user_id
         else:
             user = Users.create({
@@ -499,13 +522,88 @@ class EduconnectAccountMixin(models.AbstractModel):
             "activation_token_hash = NULL, activation_token_expiry = NULL "
             "WHERE id = %s").format(sql.Identifier(self._table)), [account.id])
         account.invalidate_cache()
+        if not origin:
+            origin = account.origin if account.origin != "unknown" else "school"
         account.write({
-            "state": "activated", "user_id": user.id,
-            "origin": account.origin if account.origin != "unknown" else "school",
+            "state": "activated", "user_id": user.id, "origin": origin,
             "last_login_date": fields.Datetime.now(),
         })
-        account.sudo(user)._educonnect_trace("activation")
+        account.sudo(user)._educonnect_trace(
+            "self_registration" if origin == "self_registration" else "activation",
+            company=account.company_id)
         return user
+
+    @api.model
+    def _educonnect_provisional_account(self, login, password):
+        """The account these letter credentials open, if the provisional
+        password is right and the letter has not expired; else None."""
+        if not login or not password or len(password) > 100:
+            return None
+        today = fields.Date.context_today(self)
+        for model in ("educonnect.student", "educonnect.guardian"):
+            accounts = self.env[model].sudo().search([
+                ("login", "=ilike", login.strip()),
+                ("state", "in", ("notified", "activating")),
+                ("provisional_password_crypt", "!=", False),
+                "|", ("letter_expiry_date", "=", False),
+                ("letter_expiry_date", ">=", today)])
+            for account in accounts:
+                clear = decrypt_secret(account.provisional_password_crypt)
+                if clear and hmac.compare_digest(clear.encode(),
+                                                 password.strip().encode()):
+                    return account
+        return None
+
+    @api.multi
+    def _educonnect_fingerprint(self):
+        """Changes when the provisional password changes (a reset): a first
+        sign-in under way stops at once. Not a secret: a hash of the
+        ciphertext."""
+        self.ensure_one()
+        crypt = self.sudo().provisional_password_crypt or ""
+        return hashlib.sha256(crypt.encode()).hexdigest()[:32]
+
+    @api.multi
+    def _educonnect_mark_activating(self):
+        """A code is on its way to the holder: « En cours d'activation »."""
+        self.sudo().filtered(lambda a: a.state in ("not_notified", "notified")) \
+            .write({"state": "activating"})
+
+    # -- sign-in locks (throttling) -------------------------------------------
+    def _compute_educonnect_locked(self):
+        logins = {r.id: (r.login or "").lower() for r in self}
+        locked = set()
+        if any(logins.values()):
+            self.env.cr.execute(
+                "SELECT login FROM educonnect_auth_throttle WHERE login IN %s "
+                "AND locked_until > (now() at time zone 'UTC')",
+                [tuple(l for l in logins.values() if l) or ("",)])
+            locked = {row[0] for row in self.env.cr.fetchall()}
+        for rec in self:
+            rec.educonnect_locked = logins[rec.id] in locked
+
+    def _search_educonnect_locked(self, operator, value):
+        self.env.cr.execute(sql.SQL(
+            "SELECT t.id FROM {} t JOIN educonnect_auth_throttle l "
+            "ON l.login = lower(t.login) "
+            "WHERE l.locked_until > (now() at time zone 'UTC')").format(
+                sql.Identifier(self._table)))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == bool(value)
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.multi
+    def action_educonnect_unlock(self):
+        """Staff lift the lock of these accounts (traced)."""
+        self._check_educonnect_action("reset")
+        locked = self.filtered("educonnect_locked")
+        if locked:
+            self.env.cr.execute(
+                "DELETE FROM educonnect_auth_throttle WHERE login IN %s",
+                [tuple(a.login.lower() for a in locked)])
+            locked._educonnect_trace("unlock")
+            self.invalidate_cache(["educonnect_locked"])
+        return True
 
     @api.multi
     def _educonnect_send_activation_emails(self):
@@ -526,14 +624,16 @@ class EduconnectAccountMixin(models.AbstractModel):
         self._educonnect_trace("email")
 
     @api.multi
-    def _educonnect_trace(self, action, details=""):
-        """One trace row per action, linked to each account (no secret)."""
+    def _educonnect_trace(self, action, details="", company=None):
+        """One trace row per action, linked to each account (no secret).
+        ``company``: the accounts' establishment when the actor is not staff
+        of it (the holder signing in, the throttling)."""
         field = "%s_ids" % self._educonnect_population
         return self.env["educonnect.account.trace"].sudo().create({
             "action": action,
             "population": self._educonnect_population,
             "user_id": self.env.uid,
-            "company_id": self.env.user.company_id.id,
+            "company_id": (company or self.env.user.company_id).id,
             "account_count": len(self),
             "details": details,
             field: [(6, 0, self.ids)],

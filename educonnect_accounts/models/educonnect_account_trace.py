@@ -7,6 +7,10 @@ TRACE_ACTIONS = [
     ("list", "List accounts"),
     ("email", "E-mail notification"),
     ("activation", "Activation"),
+    ("self_registration", "Self-registration"),
+    ("recovery", "Password recovery"),
+    ("lock", "Locked after failed sign-ins"),
+    ("unlock", "Unlocked"),
 ]
 
 

@@ -14,6 +14,9 @@ class EduconnectGuardian(models.Model):
         default=lambda self: self.env.user.company_id)
     civility = fields.Selection([("M.", "Mr"), ("MME", "Mrs")])
     mobile = fields.Char()
+    mobile_confirmed = fields.Boolean(
+        string="Mobile confirmed", readonly=True, copy=False,
+        help="The guardian proved this number with a code sent by SMS.")
     phone = fields.Char()
     siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
     link_ids = fields.One2many("educonnect.guardian.link", "guardian_id",
