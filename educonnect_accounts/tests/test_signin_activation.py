@@ -67,6 +67,18 @@ class TestLetterActivation(SigninCase):
         last = self.account("educonnect.student", pupil_id)["last_login_date"]
         self.assertEqual(last[:10], datetime.datetime.utcnow().strftime("%Y-%m-%d"))
         self.assertTrue(self.xmlrpc_login(login, CHOSEN))
+        # What the staff list shows (3.1): « Activé », today's connection.
+        with committed_env() as env:
+            staff = env.ref("base.user_root")
+            rows = env["educonnect.student"].sudo(staff).with_context(
+                lang="fr_FR").search_read(
+                    [("state", "=", "activated"), ("login", "=", login)],
+                    ["state", "last_login_date"])
+            self.assertEqual(len(rows), 1)
+            labels = dict(env["educonnect.student"].with_context(
+                lang="fr_FR").fields_get(["state"])["state"]["selection"])
+            self.assertEqual(labels[rows[0]["state"]], "Activé")
+            self.assertEqual(rows[0]["last_login_date"][:10], last[:10])
         # A secret is never logged.
         self.assertFalse([l for l in self.log.lines if provisional in l or CHOSEN in l])
 

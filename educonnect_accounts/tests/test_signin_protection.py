@@ -168,6 +168,13 @@ class TestThrottling(SigninCase):
         self.assertEqual((wrong.status_code, locked.status_code), (200, 200))
         self.assertEqual(self.normalised(locked, login), self.normalised(wrong, login))
         self.assertFalse(self.xmlrpc_login(login, CHOSEN), "shared by XML-RPC")
+        import requests
+        with committed_env() as env:
+            db = env.cr.dbname
+        rpc = requests.post(self.base_url + "/web/session/authenticate", json={
+            "jsonrpc": "2.0", "method": "call", "params": {
+                "db": db, "login": login, "password": CHOSEN}}, timeout=30)
+        self.assertFalse((rpc.json().get("result") or {}).get("uid"), "and JSON-RPC")
         with committed_env() as env:
             pupil = env["educonnect.student"].browse(pupil_id)
             self.assertTrue(pupil.educonnect_locked)
