@@ -1,2 +1,3 @@
 from . import activation
 from . import signin
+from . import portal

@@ -42,6 +42,10 @@ class TestLetterActivation(SigninCase):
         self.assertEqual(done.status_code, 303, done.text[-2000:])
         self.assertTrue(done.headers["Location"].endswith("/my"))
         self.assert_signed_in_portal(session)
+        home = session.get(self.base_url + "/my", timeout=30).text
+        self.assertIn("Mon compte EduConnect", home)
+        self.assertIn(login, home)
+        self.assertIn("Activé", home)
 
         account = self.account("educonnect.student", pupil_id)
         self.assertEqual((account["state"], account["origin"]), ("activated", "school"))
