@@ -9,7 +9,8 @@
     "license": "LGPL-3",
     "category": "Education",
     "depends": ["base", "web", "mail", "portal", "report_xlsx"],
-    "external_dependencies": {"python": ["cryptography", "xlsxwriter"]},
+    "external_dependencies": {"python": ["cryptography", "xlsxwriter",
+                                         "lxml", "phonenumbers"]},
     "data": [
         "security/educonnect_accounts_security.xml",
         "security/ir.model.access.csv",
@@ -17,6 +18,7 @@
         "security/educonnect_student_security.xml",
         "security/educonnect_guardian_security.xml",
         "security/educonnect_account_trace_security.xml",
+        "security/educonnect_siecle_import_security.xml",
         "data/mail_template_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
@@ -31,6 +33,7 @@
         "views/educonnect_wizard_views.xml",
         "views/educonnect_troubleshooting_views.xml",
         "views/activation_templates.xml",
+        "views/educonnect_siecle_import_views.xml",
     ],
     "demo": [
         "demo/educonnect_demo.xml",

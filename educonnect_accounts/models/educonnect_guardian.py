@@ -16,6 +16,8 @@ class EduconnectGuardian(models.Model):
     mobile = fields.Char()
     phone = fields.Char()
     siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
+    accept_sms = fields.Boolean(string="Accepts text messages",
+                                help="ACCEPTE_SMS in SIECLE.")
     link_ids = fields.One2many("educonnect.guardian.link", "guardian_id",
                                string="Children")
     active = fields.Boolean(default=True)
