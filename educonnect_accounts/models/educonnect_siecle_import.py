@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 
 import phonenumbers
 import psycopg2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -350,6 +350,9 @@ class EduconnectSiecleImport(models.Model):
                 person_rows[sid] = row
         # Legal responsibilities of the imported pupils.
         legal = defaultdict(list)  # person siecle id -> [(pupil sid, row)]
+        # Guardians of pupils whose row is rejected this time: left as they
+        # are, like their pupil (never archived for a typo in the file).
+        protected = set()
         seen_pairs = {}
         for row in link_rows:
             pupil, person = row["student_siecle_id"], row["guardian_siecle_id"]
@@ -369,6 +372,7 @@ class EduconnectSiecleImport(models.Model):
             if not reject and kept[pupil][2] is None:
                 reject = (siecle._("The pupil ELEVE_ID %(id)s is rejected."),
                           {"id": pupil})
+                protected.add(person)
             if not reject and (person not in person_rows
                                or person_rows[person].get("reject")):
                 reject = (siecle._("The person PERSONNE_ID %(id)s is absent "
@@ -445,7 +449,8 @@ class EduconnectSiecleImport(models.Model):
             counts["guardian_updated" if changed else "guardian_unchanged"] += 1
         if archive_absent:
             for sid, old in existing.items():
-                if sid not in guardian_kept and old[-1]:
+                if sid not in guardian_kept and sid not in protected \
+                        and old[-1]:
                     counts["guardian_absent"] += 1
                     plan["archived_guardians"].append(old[0])
                     plan["guardians_update"].append(dict(

@@ -222,6 +222,26 @@ class TestSiecleImport(SiecleCase):
         self.assertEqual(hugo_b.login, login)
         self.assertEqual((report.pupil_updated, report.pupil_absent), (3, 1))
 
+    def test_a_rejected_row_leaves_the_pupil_and_guardians_as_they_are(self):
+        self.run_import(*FIRST)
+        lea = self.pupil("1001")
+        typo = data("siecle_eleves_1.xml").replace(
+            b"04/05/2014</DATE_NAISS>", b"04/05/20144</DATE_NAISS>")
+        report = self.run_import(files=[
+            ("ElevesSansAdresses.xml", typo),
+            ("siecle_responsables_1.xml", data("siecle_responsables_1.xml"))])
+        self.assertIn(("1001", "Date de naissance « 04/05/20144 » invalide "
+                               "(jj/mm/aaaa attendu)."),
+                      self.reasons(report, "pupil"))
+        self.assertEqual((report.pupil_absent, report.guardian_absent,
+                          report.link_removed), (0, 0, 0))
+        self.env.cache.invalidate()
+        self.assertTrue(lea.active)
+        self.assertEqual(lea.birth_date, "2014-05-04")
+        self.assertEqual(lea.guardian_link_ids.mapped("guardian_id.siecle_id"),
+                         ["P1", "P2"])
+        self.assertTrue(all(lea.guardian_link_ids.mapped("guardian_id.active")))
+
     def test_without_full_export_absent_pupils_stay(self):
         self.run_import(*FIRST)
         report = self.run_import("siecle_eleves_2.xml", archive_absent=False)
