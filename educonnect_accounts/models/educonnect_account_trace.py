@@ -7,6 +7,7 @@ TRACE_ACTIONS = [
     ("list", "List accounts"),
     ("email", "E-mail notification"),
     ("activation", "Activation"),
+    ("siecle_archive", "Archived by the SIECLE import"),
 ]
 
 

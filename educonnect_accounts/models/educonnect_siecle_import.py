@@ -170,7 +170,25 @@ class EduconnectSiecleImport(models.Model):
         else:
             record = importer.create(vals)
         record._write_lines(plan["lines"] + plan["quality"])
+        if apply:
+            importer._trace_archived(plan, self.env.uid)
+        # Previews never confirmed hold names: kept one day.
+        importer.search([("state", "=", "preview"), ("id", "!=", record.id),
+                         ("create_date", "<", fields.Datetime.to_string(
+                             datetime.datetime.utcnow()
+                             - datetime.timedelta(days=1)))]).unlink()
         return record.sudo(self.env.uid)
+
+    def _trace_archived(self, plan, uid):
+        """The history of each archived person says why its account was
+        disabled (one trace per population, as for the account actions)."""
+        for model, key in (("educonnect.student", "archived_students"),
+                           ("educonnect.guardian", "archived_guardians")):
+            if plan[key]:
+                self.env[model].with_context(active_test=False).browse(
+                    plan[key]).sudo(uid)._educonnect_trace("siecle_archive", _(
+                        "Left the establishment or absent from the SIECLE "
+                        "export: account disabled."))
 
     def _lock_establishment(self, company):
         try:

@@ -127,6 +127,17 @@ class TestSiecleImport(SiecleCase):
         self.assertEqual((action["res_model"], action["res_id"]),
                          ("educonnect.siecle.import", done.id))
 
+    def test_previews_never_confirmed_are_not_kept(self):
+        old = self.run_import(*FIRST, apply=False)
+        self.assertTrue(old.sudo().line_ids)
+        self.env.cr.execute(
+            "UPDATE educonnect_siecle_import SET create_date = "
+            "create_date - interval '2 days' WHERE id = %s", [old.id])
+        new = self.run_import(*FIRST, apply=False)
+        self.assertFalse(old.sudo().exists())
+        self.assertEqual(self.env["educonnect.siecle.import"].search(
+            [("state", "=", "preview")]), new)
+
     def test_reimport_updates_in_place_and_keeps_the_accounts(self):
         self.run_import(*FIRST)
         lea, hugo, hugo_b = (self.pupil("1001"), self.pupil("1002"),
@@ -172,8 +183,20 @@ class TestSiecleImport(SiecleCase):
         self.assertIn(("1003", "Absent de l'export : archivé, compte "
                                "désactivé."),
                       self.reasons(report, "pupil", "archived"))
-        # Nothing is deleted.
+        # Nothing is deleted; their history says why.
         self.assertEqual(len(self.imported_pupils()), 6)
+        trace = self.env["educonnect.account.trace"].with_context(
+            active_test=False).search(
+            [("action", "=", "siecle_archive"), ("population", "=", "student")])
+        self.assertEqual(trace.student_ids, hugo | hugo_b)
+        self.assertEqual(trace.user_id, self.agent)
+        self.assertEqual(trace.with_context(lang="fr_FR").details,
+                         "A quitté l'établissement ou est absent de l'export "
+                         "SIECLE : compte désactivé.")
+        guardian_trace = self.env["educonnect.account.trace"].with_context(
+            active_test=False).search([("action", "=", "siecle_archive"),
+                                       ("population", "=", "guardian")])
+        self.assertEqual(guardian_trace.guardian_ids, self.guardian("P3"))
         # The new pupil and the new guardian.
         leo = self.pupil("1011")
         anne = self.guardian("P7")
