@@ -9,7 +9,8 @@
     "license": "LGPL-3",
     "category": "Education",
     "depends": ["base", "base_setup", "web", "mail", "portal", "report_xlsx"],
-    "external_dependencies": {"python": ["cryptography", "xlsxwriter"]},
+    "external_dependencies": {"python": ["cryptography", "xlsxwriter",
+                                         "lxml", "phonenumbers"]},
     "data": [
         "security/educonnect_accounts_security.xml",
         "security/ir.model.access.csv",
@@ -17,6 +18,7 @@
         "security/educonnect_student_security.xml",
         "security/educonnect_guardian_security.xml",
         "security/educonnect_account_trace_security.xml",
+        "security/educonnect_siecle_import_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "reports/report_letter_templates.xml",
@@ -34,6 +36,7 @@
         "views/activation_templates.xml",
         "views/signin_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/educonnect_siecle_import_views.xml",
     ],
     "demo": [
         "demo/educonnect_demo.xml",

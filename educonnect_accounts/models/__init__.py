@@ -13,3 +13,4 @@ from . import educonnect_verification
 from . import educonnect_sms
 from . import res_users
 from . import res_config_settings
+from . import educonnect_siecle_import

@@ -11,6 +11,7 @@ TRACE_ACTIONS = [
     ("recovery", "Password recovery"),
     ("lock", "Locked after failed sign-ins"),
     ("unlock", "Unlocked"),
+    ("siecle_archive", "Archived by the SIECLE import"),
 ]
 
 

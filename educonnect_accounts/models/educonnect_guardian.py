@@ -19,6 +19,8 @@ class EduconnectGuardian(models.Model):
         help="The guardian proved this number with a code sent by SMS.")
     phone = fields.Char()
     siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
+    accept_sms = fields.Boolean(string="Accepts text messages",
+                                help="ACCEPTE_SMS in SIECLE.")
     link_ids = fields.One2many("educonnect.guardian.link", "guardian_id",
                                string="Children")
     active = fields.Boolean(default=True)

@@ -21,6 +21,11 @@ class EduconnectStudent(models.Model):
     gender = fields.Selection([("M", "Male"), ("F", "Female")])
     ine = fields.Char(string="INE", help="National pupil identifier.")
     siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
+    birth_name = fields.Char(string="Birth name",
+                             help="NOM_DE_FAMILLE in SIECLE, when the usage "
+                                  "name differs.")
+    leave_date = fields.Date(string="Leaving date", readonly=True,
+                             help="DATE_SORTIE of the last SIECLE import.")
     guardian_link_ids = fields.One2many("educonnect.guardian.link", "student_id",
                                         string="Guardians")
     active = fields.Boolean(default=True)
