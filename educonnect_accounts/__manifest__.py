@@ -8,7 +8,7 @@
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",
     "category": "Education",
-    "depends": ["base", "web", "mail", "portal", "report_xlsx"],
+    "depends": ["base", "web", "mail", "portal", "report_xlsx", "queue_job"],
     "external_dependencies": {"python": ["cryptography", "xlsxwriter"]},
     "data": [
         "security/educonnect_accounts_security.xml",
@@ -17,7 +17,9 @@
         "security/educonnect_student_security.xml",
         "security/educonnect_guardian_security.xml",
         "security/educonnect_account_trace_security.xml",
+        "security/educonnect_batch_security.xml",
         "data/mail_template_data.xml",
+        "data/educonnect_batch_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
         "views/res_company_views.xml",
@@ -30,6 +32,7 @@
         "views/educonnect_menus.xml",
         "views/educonnect_wizard_views.xml",
         "views/educonnect_troubleshooting_views.xml",
+        "views/educonnect_batch_views.xml",
         "views/activation_templates.xml",
     ],
     "demo": [

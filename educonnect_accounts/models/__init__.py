@@ -8,3 +8,4 @@ from . import educonnect_guardian_link
 from . import educonnect_account_trace
 from . import educonnect_home
 from . import educonnect_demo
+from . import educonnect_batch

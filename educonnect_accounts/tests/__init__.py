@@ -12,3 +12,4 @@ from . import test_account_traces
 from . import test_guardian_email_notification
 from . import test_concurrent_notification
 from . import test_demo_data
+from . import test_background_batches
