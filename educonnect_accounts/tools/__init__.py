@@ -2,3 +2,4 @@ from . import crypto
 from . import logins
 from . import passwords
 from . import uai
+from . import trigram
