@@ -87,6 +87,17 @@ class EduconnectBatch(models.Model):
                                     readonly=True, ondelete="set null")
     result_message = fields.Text(string="Result", readonly=True)
     date_done = fields.Datetime(string="Finished on", readonly=True)
+    job_uuid = fields.Char(string="Current job", readonly=True, copy=False)
+    job_state = fields.Char(string="State of the current job",
+                            compute="_compute_job_state")
+
+    def _compute_job_state(self):
+        jobs = self.env["queue.job"].sudo().search(
+            [("uuid", "in", [u for u in self.mapped("job_uuid") if u])])
+        labels = dict(jobs._fields["state"]._description_selection(self.env))
+        state_of = {job.uuid: labels[job.state] for job in jobs}
+        for batch in self:
+            batch.job_state = state_of.get(batch.job_uuid, "")
 
     @api.depends("done_count", "total_count")
     def _compute_progress(self):
@@ -139,8 +150,9 @@ class EduconnectBatch(models.Model):
 
     def _queue_next(self):
         self.ensure_one()
-        self.with_delay(description=_("EduConnect batch %d: %s") % (
+        queued = self.with_delay(description=_("EduConnect batch %d: %s") % (
             self.id, self.name))._job_process_next_chunk()
+        self.job_uuid = queued.uuid
 
     # -- jobs ----------------------------------------------------------------
 
