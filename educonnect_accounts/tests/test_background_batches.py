@@ -241,6 +241,21 @@ class TestBackgroundBatches(AccountActionCase):
         self.assertEqual(len(rows), 11)
         self.assertIn("liste", batch.attachment_id.name.lower())
 
+    def test_list_of_a_batch_in_xlsx_and_pdf(self):
+        import openpyxl
+        xlsx = self.start("educonnect.list.wizard", list_format="xlsx")
+        self.run_jobs()
+        sheet = openpyxl.load_workbook(io.BytesIO(self.file_of(xlsx))).active
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        self.assertEqual(len(rows), 11)
+        self.assertEqual(sorted(r[4] for r in rows[1:]),
+                         sorted(self.pupils.mapped("login")))
+        pdf = self.start("educonnect.list.wizard", list_format="pdf")
+        self.run_jobs()
+        text = "\n".join(pdf_pages(self.file_of(pdf)))
+        for pupil in self.pupils:
+            self.assertIn(pupil.login, text)
+
     def test_large_reset_gives_every_account_one_new_password(self):
         self.pupils._educonnect_notify()
         before = {p.id: self.stored_password(p) for p in self.pupils}
