@@ -147,6 +147,8 @@ def main():
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--establishments", type=int, default=5)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--min-duration", type=int, default=30,
+                        help="measure the searches at least this long")
     parser.add_argument("--duration", type=int, default=600,
                         help="upper bound of the test, in seconds")
     args = parser.parse_args()
@@ -163,15 +165,24 @@ def main():
     lock = threading.Lock()
     batch_result = {}
 
+    ready = threading.Barrier(args.sessions + 1)
+
     def staff(login):
         client = Client(base, args.database)
+        rand = random.Random(login)
         try:
+            # Warm-up, not measured: each worker loads the registry on its
+            # first request.
             client.login(login)
+            client.search_read("educonnect.student", name_filter("MAR"),
+                               STUDENT_FIELDS)
+            client.search_read("educonnect.guardian.link", [], LINK_FIELDS)
         except Exception as exc:  # noqa: BLE001 - every failure is counted
             with lock:
                 errors.append("%s: %s" % (login, exc))
             return
-        rand = random.Random(login)
+        finally:
+            ready.wait(300)
         while not done.is_set():
             try:
                 began = time.time()
@@ -229,6 +240,8 @@ def main():
             with lock:
                 errors.append("notifier: %s" % exc)
         finally:
+            # At least --min-duration seconds of measured searches.
+            time.sleep(max(0, args.min_duration - (time.time() - load_start)))
             done.set()
 
     threads = [threading.Thread(target=staff, args=(login,))
@@ -236,9 +249,10 @@ def main():
     try:
         for thread in threads:
             thread.start()
-        time.sleep(2)
+        ready.wait(300)
         watchdog = threading.Timer(args.duration, done.set)
         watchdog.start()
+        load_start = time.time()
         notifier(logins[0])
         for thread in threads:
             thread.join(180)

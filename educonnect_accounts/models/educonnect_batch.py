@@ -69,7 +69,7 @@ class EduconnectBatch(models.Model):
     state = fields.Selection(
         [("queued", "Queued"), ("running", "In progress"), ("done", "Done"),
          ("failed", "Failed")], string="State", default="queued",
-        required=True, readonly=True, track_visibility="onchange")
+        required=True, readonly=True)
     source_model = fields.Char(string="List", readonly=True)
     options = fields.Text(string="Options", readonly=True,
                           help="The options chosen in the wizard (no secret).")
@@ -135,7 +135,8 @@ class EduconnectBatch(models.Model):
         size = self._chunk_size()
         chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
         labels = dict(self._fields["action"]._description_selection(self.env))
-        batch = self.create({
+        # No "created" message: staff members may have no e-mail address.
+        batch = self.with_context(mail_create_nolog=True).create({
             "name": "%s (%d)" % (labels[action], account_count or len(ids)),
             "action": action, "population": population,
             "source_model": source_model, "options": json.dumps(options),

@@ -270,6 +270,18 @@ class TestBackgroundBatches(AccountActionCase):
         for pupil in self.pupils:
             self.assertNotEqual(self.stored_password(pupil), before[pupil.id])
 
+    def test_a_staff_member_without_email_gets_the_batch_and_the_message(self):
+        self.assertFalse(self.agent.email)
+        wizard = self.env["educonnect.notify.wizard"].sudo(self.agent).with_context(
+            tracking_disable=False, active_model="educonnect.student",
+            active_ids=self.pupils.ids, active_domain=[]).create({})
+        action = wizard.action_confirm()
+        batch = self.env["educonnect.batch"].browse(action["res_id"])
+        self.run_jobs()
+        self.assertEqual(batch.state, "done")
+        self.assertIn(self.agent.partner_id,
+                      batch.message_ids.mapped("needaction_partner_ids"))
+
     def test_a_batch_and_its_file_belong_to_the_staff_member_who_started_it(self):
         batch = self.start()
         self.run_jobs()
