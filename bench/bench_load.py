@@ -7,8 +7,9 @@ one staff user per session, then serves Odoo as a production site would
 runs, over HTTP/JSON-RPC like the web client:
 
 - N staff sessions (threads), each in a loop: a pupil search by name (the
-  search view's domain, first page and count: ``/web/dataset/search_read``)
-  then opening a list (first page and count, ``read_group`` by class);
+  search view's domain, first page and count: ``/web/dataset/search_read``),
+  opening a list (first page and count, ``read_group`` by class), then a
+  pause (``--think``, 2 s on average: a person reading);
 - at the same time one director notifies every pupil of their establishment
   (2,000 letters): wizard, confirm (a background batch), polling of the
   batch's progress, download of the PDF at the end.
@@ -147,6 +148,9 @@ def main():
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--establishments", type=int, default=5)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause of a session between two searches "
+                             "(seconds; 0: back-to-back requests)")
     parser.add_argument("--min-duration", type=int, default=30,
                         help="measure the searches at least this long")
     parser.add_argument("--duration", type=int, default=600,
@@ -199,6 +203,9 @@ def main():
                 with lock:
                     searches.append(middle - began)
                     lists.append(end - middle)
+                if args.think:
+                    # A person reads the result before the next search.
+                    done.wait(rand.uniform(0.5, 1.5) * args.think)
             except Exception as exc:  # noqa: BLE001
                 with lock:
                     errors.append("%s: %s" % (login, exc))
@@ -264,8 +271,10 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
     print("\n%d establishments of 2,000 pupils and 4,000 guardians (generated in "
-          "%.0f s); Odoo with %d workers and the job runner on 127.0.0.1:%d\n"
-          % (args.establishments, generation, args.workers, port))
+          "%.0f s); Odoo with %d workers and the job runner on 127.0.0.1:%d; "
+          "%d sessions, pause %.1f s on average between two searches\n"
+          % (args.establishments, generation, args.workers, port,
+             args.sessions, args.think))
     print("| what | count | median (ms) | p95 (ms) | max (ms) | errors |")
     print("|---|---|---|---|---|---|")
     for label, values in (("Pupil search by name (search_read + count)", searches),
