@@ -104,8 +104,6 @@ def main():
     parser.add_argument("--pupils", type=int, default=1000)
     parser.add_argument("--guardians", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--keep", action="store_true",
-                        help="commit the generated data (for bin/bench load)")
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])
@@ -205,8 +203,7 @@ def main():
                             "educonnect.guardian.link", LINK_FIELDS,
                             ["class_id"], [[("state", "=", "notified")]])) +
                         (plan(staff_env, "educonnect.guardian.link", []),))
-            if not args.keep:
-                cr.rollback()
+            cr.rollback()  # the generated data stays (committed) for psql
     print("\n%d accounts (%d pupils) in %d establishments, generated in %.0f s\n"
           % (accounts, all_pupils, args.establishments + 1, generation))
     print("| operation | median (ms) | min–max (ms) | queries | result | plan |")
