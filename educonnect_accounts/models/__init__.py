@@ -14,3 +14,4 @@ from . import educonnect_sms
 from . import res_users
 from . import res_config_settings
 from . import educonnect_siecle_import
+from . import educonnect_batch

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools.trigram import ensure_trigram_indexes
 
 
 class EduconnectGuardian(models.Model):
@@ -29,3 +31,9 @@ class EduconnectGuardian(models.Model):
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
          "A guardian with this SIECLE id already exists in this establishment."),
     ]
+
+    @api.model_cr
+    def init(self):
+        super().init()
+        # The search view's « Nom ou prénom » / identifiant (ilike).
+        ensure_trigram_indexes(self.env.cr, self._table, ("name", "first_name", "login"))

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.trigram import ensure_trigram_indexes
 from .educonnect_account_mixin import ACCOUNT_ORIGINS, ACCOUNT_STATES
 
 RELATIONSHIPS = [
@@ -85,3 +86,10 @@ class EduconnectGuardianLink(models.Model):
                 raise ValidationError(_(
                     "A guardian can only be linked to pupils of the same "
                     "establishment."))
+
+    @api.model_cr
+    def init(self):
+        super().init()
+        # The search view's guardian and pupil fields (ilike).
+        ensure_trigram_indexes(self.env.cr, self._table,
+                               ("guardian_name", "student_name"))

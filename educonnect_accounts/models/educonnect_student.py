@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.trigram import ensure_trigram_indexes
+
 
 class EduconnectStudent(models.Model):
     """A pupil (élève) of an establishment and their EduConnect account."""
@@ -60,3 +62,9 @@ class EduconnectStudent(models.Model):
     def _onchange_class_id(self):
         if self.class_id.mef_id and not self.mef_id:
             self.mef_id = self.class_id.mef_id
+
+    @api.model_cr
+    def init(self):
+        super().init()
+        # The search view's « Nom ou prénom » / identifiant (ilike).
+        ensure_trigram_indexes(self.env.cr, self._table, ("name", "first_name", "login"))

@@ -15,3 +15,4 @@ from . import test_demo_data
 from . import test_siecle_import
 from . import test_siecle_import_files
 from . import test_siecle_import_large
+from . import test_background_batches

@@ -3,3 +3,4 @@ from . import logins
 from . import passwords
 from . import uai
 from . import siecle
+from . import trigram

@@ -161,6 +161,20 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             ("res_id", "in", self.ids)]).unlink()
         return super().unlink()
 
+    def _start_batch(self, action, records, options, left_out_count=0):
+        """Too many accounts for one request: a background batch over
+        ``records`` (ids only, no secret), shown to the user."""
+        batch = self.env["educonnect.batch"]._start(
+            action, self.population, records._name, records.ids, options,
+            left_out_count=left_out_count)
+        self.write({"step": "done", "result_message": _(
+            "%d accounts: the action runs in the background. Follow it in "
+            "EduConnect › Background batches; the file will be there.")
+            % len(records)})
+        action = batch.get_formview_action()
+        action["context"] = {}
+        return action
+
     def _population_label(self):
         return _("pupil(s)") if self.population == "student" \
             else _("guardian(s)")

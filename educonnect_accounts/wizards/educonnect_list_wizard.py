@@ -44,6 +44,21 @@ class EduconnectListWizard(models.TransientModel):
          WHERE l.id IN %s
          ORDER BY c.name, s.last_name, s.first_name, l.legal_level, l.id"""
 
+    _STUDENT_ORDER = """
+        SELECT s.id, row_number() OVER (
+                 ORDER BY c.name, s.last_name, s.first_name, s.id) AS n
+          FROM educonnect_student s
+          LEFT JOIN educonnect_class c ON c.id = s.class_id
+         WHERE s.id IN %s ORDER BY n"""
+    _GUARDIAN_ORDER = """
+        SELECT l.id, row_number() OVER (
+                 ORDER BY c.name, s.last_name, s.first_name, l.legal_level,
+                          l.id) AS n
+          FROM educonnect_guardian_link l
+          JOIN educonnect_student s ON s.id = l.student_id
+          LEFT JOIN educonnect_class c ON c.id = s.class_id
+         WHERE l.id IN %s ORDER BY n"""
+
     def _rows(self):
         """Rows sorted by class then name, each a dict of the guide's values.
 
@@ -100,14 +115,14 @@ class EduconnectListWizard(models.TransientModel):
                 ("first_name", _("Guardian first name")),
                 ("login", _("Login")), ("password", _("Password *"))]
 
-    def _list_table(self):
+    def _list_table(self, rows=None):
         columns = self._table_columns()
         rows = [[neutralize(row[key]) for key, _label in columns]
-                for row in self._rows()]
+                for row in (self._rows() if rows is None else rows)]
         return [label for _key, label in columns], rows
 
-    def _csv(self):
-        headers, rows = self._list_table()
+    def _csv(self, rows=None):
+        headers, rows = self._list_table(rows)
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL,
                             lineterminator="\r\n")
@@ -116,22 +131,36 @@ class EduconnectListWizard(models.TransientModel):
         # UTF-8 with BOM: French spreadsheets open it with the accents right.
         return buffer.getvalue().encode("utf-8-sig")
 
-    def _xlsx(self):
-        headers, rows = self._list_table()
+    def _xlsx(self, rows=None):
+        headers, rows = self._list_table(rows)
         report = self.env.ref("educonnect_accounts.action_report_account_list_xlsx")
         content, _fmt = report.render_xlsx(
             self.ids, {"headers": headers, "rows": rows,
                        "sheet": self._population_title()})
         return content
 
-    def _pdf(self):
+    def _pdf(self, rows=None):
         columns = self._pdf_columns()
-        rows = [[row[key] for key, _label in columns] for row in self._rows()]
+        rows = [[row[key] for key, _label in columns]
+                for row in (self._rows() if rows is None else rows)]
         return self._render_pdf(
             "educonnect_accounts.action_report_account_list", self.ids,
             {"title": self._population_title(),
              "headers": [label for _key, label in columns], "rows": rows,
              "population": self.population})
+
+    def _mimetype(self):
+        return {"pdf": "application/pdf", "csv": "text/csv",
+                "xlsx": "application/vnd.openxmlformats-officedocument"
+                        ".spreadsheetml.sheet"}[self.list_format]
+
+    def _ordered(self, records):
+        """``records`` (rows of the list) in the order of the list, so that
+        the chunks of a batch, each sorted, follow one another."""
+        self.env.cr.execute(
+            self._STUDENT_ORDER if records._name == "educonnect.student"
+            else self._GUARDIAN_ORDER, [tuple(records.ids)])
+        return records.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _population_title(self):
         return _("List of pupils") if self.population == "student" \
@@ -140,17 +169,16 @@ class EduconnectListWizard(models.TransientModel):
     @api.multi
     def action_confirm(self):
         self.ensure_one()
-        if not self._list_rows():
+        records = self._list_rows()
+        if not records:
             raise UserError(_("No account is selected."))
+        if len(records) > self.env["educonnect.batch"]._threshold():
+            return self._start_batch(
+                "list", self._ordered(records), {"list_format": self.list_format})
         content = getattr(self, "_" + self.list_format)()
-        mimetypes = {
-            "pdf": "application/pdf", "csv": "text/csv",
-            "xlsx": "application/vnd.openxmlformats-officedocument"
-                    ".spreadsheetml.sheet"}
         name = "%s %s.%s" % (self._population_title(),
                              fields.Date.context_today(self), self.list_format)
-        self.attachment_id = self._attach(name, content,
-                                          mimetypes[self.list_format])
+        self.attachment_id = self._attach(name, content, self._mimetype())
         self._accounts()._educonnect_trace(
             "list", _("Format: %s") % self.list_format.upper())
         self.write({"step": "done",

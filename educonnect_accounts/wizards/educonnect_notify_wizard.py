@@ -50,24 +50,16 @@ class EduconnectNotifyWizard(models.TransientModel):
         accounts -= left_out
         if not accounts:
             raise UserError(_("No account left to notify."))
-        printed = accounts._educonnect_notify(reset=self.reset_password)
-        by_letter = accounts
-        emailed = accounts.browse()
-        if self.population == "guardian" and self.notification_type == "email":
-            emailed = accounts.filtered("email")
-            by_letter = accounts - emailed
-            emailed._educonnect_send_activation_emails()
-        if by_letter:
-            pdf = by_letter._educonnect_letters_pdf(printed)
+        if len(accounts) > self.env["educonnect.batch"]._threshold():
+            return self._start_batch("notify", accounts, {
+                "notification_type": self.notification_type,
+                "reset_password": self.reset_password,
+            }, left_out_count=len(left_out))
+        by_letter, emailed, pdf = self._notify(accounts)
+        if pdf:
             self.attachment_id = self._attach(
                 _("EduConnect letters %s.pdf") % fields.Date.context_today(self),
                 pdf, "application/pdf")
-        accounts._educonnect_trace("notify", _(
-            "Type: %s, password reset: %s, letters: %d, e-mails: %d") % (
-                dict(self._fields["notification_type"]._description_selection(
-                    self.env))[self.notification_type],
-                _("yes") if self.reset_password else _("no"),
-                len(by_letter), len(emailed)))
         self.write({
             "step": "done", "letter_count": len(by_letter),
             "email_count": len(emailed), "left_out_count": len(left_out),
@@ -75,3 +67,23 @@ class EduconnectNotifyWizard(models.TransientModel):
                                 "for the selected account(s)."),
         })
         return self._reopen()
+
+    def _notify(self, accounts):
+        """(Re)notify ``accounts`` with the wizard's options: returns the
+        accounts notified by letter, those e-mailed, and the letters PDF
+        (None without letters). Used at once, or per chunk of a batch."""
+        printed = accounts._educonnect_notify(reset=self.reset_password)
+        by_letter = accounts
+        emailed = accounts.browse()
+        if self.population == "guardian" and self.notification_type == "email":
+            emailed = accounts.filtered("email")
+            by_letter = accounts - emailed
+            emailed._educonnect_send_activation_emails()
+        pdf = by_letter._educonnect_letters_pdf(printed) if by_letter else None
+        accounts._educonnect_trace("notify", _(
+            "Type: %s, password reset: %s, letters: %d, e-mails: %d") % (
+                dict(self._fields["notification_type"]._description_selection(
+                    self.env))[self.notification_type],
+                _("yes") if self.reset_password else _("no"),
+                len(by_letter), len(emailed)))
+        return by_letter, emailed, pdf

@@ -20,14 +20,20 @@ class EduconnectResetWizard(models.TransientModel):
         accounts = self._accounts()
         if not accounts:
             raise UserError(_("No account is selected."))
-        accounts._educonnect_reset_passwords()
-        accounts._educonnect_trace("reset")
+        if len(accounts) > self.env["educonnect.batch"]._threshold():
+            return self._start_batch("reset", accounts, {})
+        self._reset(accounts)
         self.write({
             "step": "done",
             "result_message": _("The password was reset for the selected %s.")
             % self._population_label(),
         })
         return self._reopen()
+
+    def _reset(self, accounts):
+        """Reset the passwords of ``accounts`` (at once, or a chunk)."""
+        accounts._educonnect_reset_passwords()
+        accounts._educonnect_trace("reset")
 
     @api.multi
     def action_list(self):

@@ -1,0 +1,217 @@
+"""Benchmark of searching and opening the lists in an académie-size database.
+
+Generates E establishments of P pupils and G guardians (defaults: 100 ×
+1,000 + 2,000 = 300,000 accounts, identifiants set in SQL) plus one
+establishment of 2,000 pupils and 4,000 guardians whose staff member is
+measured, then times, each as the median of several runs, the calls the web
+client makes (same ORM methods, same arguments; server time, no HTTP):
+
+- the pupil search by name: the search view's filter (name, first name or
+  identifiant ``ilike``), first page (``search_read``, 80 rows) and the count
+  (``search_count``) — as the establishment's staff (record rules) and as an
+  académie-wide administrator (no rule, 100,000 pupils);
+- opening the pupil list of the 2,000-pupil establishment: the views
+  (``load_views``), the first page, the count, and the counts of the filters
+  (``read_group`` by account state and by class);
+- the same for the guardian list (pupil-guardian rows).
+
+Prints Markdown rows for BENCHMARKS.md, with the SQL queries of each
+operation and the query plan of the searches (index or sequential scan).
+"""
+import argparse
+import statistics
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+from bench_account_actions import QueryCounter, generate
+
+STUDENT_FIELDS = ["name", "class_id", "mef_id", "login", "state", "origin",
+                  "notification_date", "last_login_date"]
+LINK_FIELDS = ["student_name", "class_id", "guardian_name", "legal_level",
+               "login", "email", "state", "origin"]
+
+
+def name_filter(term):
+    """The domain of the pupil search view's « Nom ou prénom » field."""
+    return ["|", "|", ("name", "ilike", term), ("first_name", "ilike", term),
+            ("login", "ilike", term)]
+
+
+def generate_academie(env, establishments, pupils, guardians):
+    from odoo.addons.educonnect_accounts.tools.uai import uai_check_letter
+    cr = env.cr
+    for n in range(establishments):
+        uai7 = "0598%03d" % n
+        generate(env, pupils, guardians, uai=uai7 + uai_check_letter(uai7),
+                 name="Établissement %03d" % n, logins=False)
+    # Identifiants as EduConnect makes them (initial.last name + number),
+    # set in bulk (the registry trigger records each one).
+    for table, offset in (("educonnect_student", 0),
+                          ("educonnect_guardian", 1000000)):
+        cr.execute("""
+            UPDATE {t} SET login = lower(left(translate(first_name,
+                       'ÉéèëïîôöüÜÄäàçÇ', 'EeeeiioouUAaacC'), 1)) || '.' ||
+                   lower(regexp_replace(translate(last_name,
+                       'ÉéèëïîôöüÜÄäàçÇ', 'EeeeiioouUAaacC'), '[^A-Za-z]', '', 'g'))
+                   || (id + {o})
+             WHERE login IS NULL""".format(t=table, o=offset))
+        cr.execute("""
+            UPDATE {t} SET
+              state = CASE WHEN id % 100 < 82 THEN 'activated'
+                           WHEN id % 100 < 97 THEN 'notified'
+                           ELSE 'not_notified' END,
+              origin = CASE WHEN id % 100 < 82 THEN 'school' ELSE 'unknown' END
+            """.format(t=table))
+
+
+def measure(cr, runs, func):
+    times, queries = [], []
+    for _ in range(runs):
+        cr.execute("SAVEPOINT bench")
+        start = time.time()
+        with QueryCounter(cr) as counter:
+            detail = func()
+        times.append(time.time() - start)
+        queries.append(counter.count)
+        cr.execute("ROLLBACK TO SAVEPOINT bench")
+    return statistics.median(times), min(times), max(times), \
+        int(statistics.median(queries)), detail
+
+
+def plan(env, model, domain):
+    """Index or sequential scans of the search query."""
+    Model = env[model]
+    query = Model._where_calc(domain)
+    Model._apply_ir_rules(query, "read")
+    from_clause, where_clause, params = query.get_sql()
+    env.cr.execute("EXPLAIN SELECT %s.id FROM %s WHERE %s ORDER BY %s LIMIT 80" % (
+        Model._table, from_clause, where_clause or "TRUE",
+        Model._generate_order_by(None, query).replace("ORDER BY", "")), params)
+    lines = [r[0] for r in env.cr.fetchall()]
+    scans = [l.strip().split(" on ")[0].lstrip("-> ").strip() + " on " +
+             l.split(" on ")[1].split()[0]
+             for l in lines if " on " in l and "Scan" in l]
+    return ", ".join(dict.fromkeys(scans))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--establishments", type=int, default=100)
+    parser.add_argument("--pupils", type=int, default=1000)
+    parser.add_argument("--guardians", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
+                                    "--log-level=warn"])
+    rows = []
+    with api.Environment.manage():
+        registry = odoo.registry(args.database)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True,
+                                                     "lang": "fr_FR"})
+            start = time.time()
+            generate_academie(env, args.establishments, args.pupils,
+                              args.guardians)
+            company, students, guardians, links, _logins = generate(
+                env, 2000, 4000, uai="0599999Y", name="Collège mesuré")
+            staff = env["res.users"].with_context(no_reset_password=True).create({
+                "name": "Agent mesuré", "login": "bench.agent", "lang": "fr_FR",
+                "password": "bench.agent.password",
+                "company_id": company.id, "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, [
+                    env.ref("base.group_user").id,
+                    env.ref("educonnect_accounts.group_educonnect_director").id])]})
+            cr.commit()
+            generation = time.time() - start
+            cr.execute("ANALYZE")
+            cr.execute("SELECT (SELECT count(*) FROM educonnect_student) + "
+                       "(SELECT count(*) FROM educonnect_guardian), "
+                       "(SELECT count(*) FROM educonnect_student)")
+            accounts, all_pupils = cr.fetchone()
+            staff_env = env(user=staff.id)
+            one = students.sorted("id")[1234]
+            one.invalidate_cache()
+            terms = [("DUBOIS", "a surname"), ("léa", "a first name"),
+                     (one.login, "an identifiant")]
+
+            def search(e, model, domain, fields):
+                def run():
+                    Model = e[model]
+                    found = Model.search_read(domain, fields, limit=80)
+                    count = Model.search_count(domain) if len(found) == 80 \
+                        else len(found)
+                    return "%d found" % count
+                return run
+
+            for term, what in terms:
+                domain = name_filter(term)
+                for who, e, where in (("staff", staff_env, "one establishment"),
+                                      ("administrator", env,
+                                       "%d pupils" % all_pupils)):
+                    row = measure(cr, args.runs, search(
+                        e, "educonnect.student", domain, STUDENT_FIELDS))
+                    rows.append(("Pupil search « %s » (%s), %s, %s"
+                                 % (term, what, who, where),) + row +
+                                (plan(e, "educonnect.student", domain),))
+
+            # The same searches without the trigram indexes (dropped in this
+            # transaction, rolled back after), to show what they are for.
+            cr.execute("SAVEPOINT no_trigram")
+            cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE "
+                       "'educonnect%%trgm_idx'")
+            for (index,) in cr.fetchall():
+                cr.execute('DROP INDEX "%s"' % index)
+            for term, what in terms[:1]:
+                domain = name_filter(term)
+                for who, e, where in (("staff", staff_env, "one establishment"),
+                                      ("administrator", env,
+                                       "%d pupils" % all_pupils)):
+                    row = measure(cr, args.runs, search(
+                        e, "educonnect.student", domain, STUDENT_FIELDS))
+                    rows.append(("Same, without the trigram indexes: « %s », "
+                                 "%s, %s" % (term, who, where),) + row +
+                                (plan(e, "educonnect.student", domain),))
+            cr.execute("ROLLBACK TO SAVEPOINT no_trigram")
+
+            def open_list(model, fields, groups, filters=()):
+                def run():
+                    Model = staff_env[model]
+                    Model.load_views([[False, "list"], [False, "form"],
+                                      [False, "search"]], {"toolbar": True})
+                    Model.search_read([], fields, limit=80)
+                    count = Model.search_count([])
+                    for group in groups:
+                        Model.read_group([], [group], [group], lazy=True)
+                    for domain in filters:
+                        Model.search_count(domain)
+                    return "%d rows" % count
+                return run
+
+            rows.append(("Open the pupil list (views, first page, count, "
+                         "filters by state and class), 2,000 pupils",) +
+                        measure(cr, args.runs, open_list(
+                            "educonnect.student", STUDENT_FIELDS,
+                            ["state", "class_id"])) +
+                        (plan(staff_env, "educonnect.student", []),))
+            rows.append(("Open the guardian list (views, first page, count, "
+                         "by class, count of « Notifié »), 5,000 rows",) +
+                        measure(cr, args.runs, open_list(
+                            "educonnect.guardian.link", LINK_FIELDS,
+                            ["class_id"], [[("state", "=", "notified")]])) +
+                        (plan(staff_env, "educonnect.guardian.link", []),))
+            cr.rollback()  # the generated data stays (committed) for psql
+    print("\n%d accounts (%d pupils) in %d establishments, generated in %.0f s\n"
+          % (accounts, all_pupils, args.establishments + 1, generation))
+    print("| operation | median (ms) | min–max (ms) | queries | result | plan |")
+    print("|---|---|---|---|---|---|")
+    for label, median, low, high, queries, detail, scans in rows:
+        print("| %s | %.0f | %.0f–%.0f | %d | %s | %s |" % (
+            label, median * 1000, low * 1000, high * 1000, queries, detail, scans))
+
+
+if __name__ == "__main__":
+    main()
