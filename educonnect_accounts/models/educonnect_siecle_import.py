@@ -163,7 +163,8 @@ class EduconnectSiecleImport(models.Model):
                     school_year=plan["params"]["year"],
                     export_date=plan["params"]["export_date"] or False,
                     quality_count=len(plan["quality"]))
-        record = record.sudo() if record else None
+        # The preview being confirmed, unless it was cleaned up meanwhile.
+        record = record.sudo().exists() if record else None
         if record:
             record.line_ids.unlink()
             record.write(vals)
