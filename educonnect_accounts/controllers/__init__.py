@@ -1,1 +1,2 @@
 from . import activation
+from . import portal
