@@ -129,18 +129,23 @@ class Browser:
 
     def autocomplete(self, css, typed, choice):
         """Type in a many2one input and pick ``choice`` in its drop-down."""
-        def typed_and_listed(_driver):
+        def picked(_driver):
+            # Everything is looked up again on each try: the form and the
+            # drop-down are re-rendered while they load.
             field = self.find(css)
-            if not field.get_attribute("value"):
-                # The form may render the field again while it loads.
+            value = field.get_attribute("value")
+            if value == choice:
+                return not self.find_all("ul.ui-autocomplete li")
+            if not value:
                 self.click(field)
                 field.send_keys(typed)
+                return False
             for item in self.find_all("ul.ui-autocomplete li"):
                 if " ".join(item.text.split()) == choice:
-                    return item
+                    self.click(item)
+                    break
             return False
-        self.click(self.wait(typed_and_listed,
-                             message="%r is not proposed" % choice))
+        self.wait(picked, message="%r is not chosen" % choice)
         self.idle()
 
     def idle(self):

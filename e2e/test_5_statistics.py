@@ -2,7 +2,7 @@
 figures of the day's computation, and the history graph renders."""
 from selenium.webdriver.common.by import By
 
-from dataset import COLLEGE, STAFF_PASSWORD, today
+from dataset import STAFF_PASSWORD, today
 
 STATES = ("not_notified", "notified", "activated")
 
@@ -41,7 +41,7 @@ def test_director_sees_the_figures_of_the_day_and_the_activation_history(
         By.CSS_SELECTOR, "tbody tr:last-child td")]
     assert total == ["Total", str(sum(expected.values()))] + [
         str(expected[s]) for s in STATES], total
-    assert COLLEGE["educonnect_uai"]  # the figures are the collège's only:
+    # The collège's pupils only, not the lycée's.
     assert int(total[1]) == len(data["college_pupils"])
 
     director.open_menu("Statistiques", "Historique de l'activation")
