@@ -54,9 +54,12 @@ ensure_venv() {
 }
 
 ensure_system_packages() {
-    # Test tools from Debian: pdftotext/pdfinfo to read letters back.
+    # Test tools from Debian: pdftotext/pdfinfo to read letters back, and the
+    # headless browser (with its driver) of the end-to-end tests.
     local missing=()
     command -v pdftotext >/dev/null || missing+=(poppler-utils)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     if [ "${#missing[@]}" -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             step "Installing Debian packages: ${missing[*]}"
@@ -122,6 +125,35 @@ write_config() {
         echo "[queue_job]"
         echo "channels = root:2"
     } > "$conf"
+}
+
+find_python311() {
+    local c
+    for c in "${PYTHON311:-}" python3.11 "$HOME/.pyenv/versions/"3.11*/bin/python3.11 /usr/local/bin/python3.11 /usr/bin/python3.11; do
+        [ -n "$c" ] || continue
+        if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+            command -v "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+# The browser tests run Selenium from their own Python 3.11 environment
+# (e2e/.venv, pinned e2e/requirements.txt): Odoo's Python 3.7 is too old for it.
+E2E_VENV="$ROOT/e2e/.venv"
+ensure_e2e_venv() {
+    local stamp="$E2E_VENV/.requirements.sha" want py311
+    want="$(sha256sum < "$ROOT/e2e/requirements.txt" | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$E2E_VENV/bin/python" ]; then
+        step "Browser-test environment up to date (e2e/.venv)"
+        return
+    fi
+    py311="$(find_python311)" || die "CPython 3.11 is required for the browser tests (e2e/.venv). Install it (e.g. 'pyenv install 3.11.7') or set PYTHON311=/path/to/python3.11."
+    step "Creating the Python 3.11 environment of the browser tests in e2e/.venv"
+    [ -x "$E2E_VENV/bin/python" ] || "$py311" -m venv "$E2E_VENV"
+    "$E2E_VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$ROOT/e2e/requirements.txt" 2>&1 | grep -v "is ignored" || true
+    "$E2E_VENV/bin/python" -c "import selenium, pytest, requests, openpyxl" || die "the browser-test packages did not install; see the messages above."
+    echo "$want" > "$stamp"
 }
 
 odoo() { "$PY" "$ROOT/bin/odoo-bin" "$@"; }

@@ -17,6 +17,9 @@ class EduconnectHome(models.TransientModel):
     allowed_company_ids = fields.Many2many(
         "res.company", string="Establishments you hold",
         compute="_compute_allowed_company_ids")
+    several_companies = fields.Boolean(
+        compute="_compute_allowed_company_ids",
+        string="Holds several establishments")
     new_company_id = fields.Many2one(
         "res.company", string="Choose an establishment",
         help="Type the UAI or the name of the establishment.")
@@ -28,20 +31,29 @@ class EduconnectHome(models.TransientModel):
     @api.depends("company_id")
     def _compute_allowed_company_ids(self):
         for home in self:
-            home.allowed_company_ids = self.env.user.company_ids
+            # sudo: the record rule on companies hides those the user holds
+            # besides the current one.
+            home.allowed_company_ids = self.env.user.sudo().company_ids
+            home.several_companies = len(home.allowed_company_ids) > 1
 
     @api.depends("company_id")
     def _compute_counts(self):
         for home in self:
             domain = [("company_id", "=", home.company_id.id)]
             home.student_count = self.env["educonnect.student"].search_count(domain)
-            home.guardian_count = self.env["educonnect.guardian"].search_count(domain)
+            # Troubleshooting agents see pupils only (their Accueil hides
+            # the guardians button).
+            Guardian = self.env["educonnect.guardian"]
+            home.guardian_count = Guardian.search_count(domain) \
+                if Guardian.check_access_rights("read", raise_exception=False) \
+                else 0
 
     @api.multi
     def action_choose_establishment(self):
         """Switch the user's current establishment (as Odoo's company switcher)."""
         self.ensure_one()
-        if self.new_company_id and self.new_company_id in self.env.user.company_ids:
+        if self.new_company_id and \
+                self.new_company_id in self.env.user.sudo().company_ids:
             self.env.user.company_id = self.new_company_id
         return {"type": "ir.actions.client", "tag": "reload"}
 

@@ -84,6 +84,13 @@ class ResCompany(models.Model):
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """Establishments are found by name or by UAI (Accueil page)."""
+        if self.env.context.get("educonnect_show_uai"):
+            # Accueil: the establishments the user holds, found even when
+            # they are not the current one (Odoo's record rule on companies
+            # shows only the current establishment and its children).
+            args = expression.AND([args or [], [
+                ("id", "in", self.env.user.sudo().company_ids.ids)]])
+            self = self.sudo()
         if name and operator in ("ilike", "like", "=", "=ilike"):
             domain = expression.AND([args or [], [
                 "|", ("name", operator, name),

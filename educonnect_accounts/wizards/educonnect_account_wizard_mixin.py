@@ -66,7 +66,11 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             else "guardian",
             "source_model": model,
             "source_ids": ",".join(str(i) for i in ctx.get("active_ids") or []),
-            "source_domain": repr(ctx.get("active_domain") or []),
+            # No search behind a one-row button (« Réinitialiser le mot de
+            # passe ») or the list of the accounts just reset: then only the
+            # selected accounts, never « every account of the search ».
+            "source_domain": repr(ctx["active_domain"])
+            if ctx.get("active_domain") is not None else False,
         })
         return values
 
@@ -76,7 +80,9 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
                               "guardians."))
         Source = self.env[self.source_model]
         if (scope or self.scope) == "search":
-            return Source.search(safe_eval(self.source_domain or "[]"))
+            if not self.source_domain:
+                return Source.browse()
+            return Source.search(safe_eval(self.source_domain))
         ids = [int(i) for i in (self.source_ids or "").split(",") if i]
         return Source.browse(ids).exists()
 
@@ -141,15 +147,22 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             "res_model": self._name, "res_id": self.id,
         })
 
+    def _wizard_title(self):
+        """The title of the dialog at every step (else Odoo shows « Odoo »)."""
+        raise NotImplementedError
+
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name,
+                "name": self._wizard_title(),
                 "res_id": self.id, "view_mode": "form", "target": "new",
                 "context": self.env.context}
 
     @api.multi
     def action_download(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "target": "self",
+        # target "new": with "self" the web client waits for a page change
+        # that a download never brings, and keeps the buttons disabled.
+        return {"type": "ir.actions.act_url", "target": "new",
                 "url": "/web/content/%d?download=true" % self.attachment_id.id}
 
     @api.multi

@@ -25,6 +25,9 @@ class EduconnectListWizard(models.TransientModel):
         [("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
         string="Format of the list", default="pdf", required=True)
 
+    def _wizard_title(self):
+        return _("List accounts")
+
     _STUDENT_ROWS = """
         SELECT s.id, s.last_name, s.first_name, m.name, c.name, s.login
           FROM educonnect_student s

@@ -8,7 +8,7 @@ class EduconnectNotifyWizard(models.TransientModel):
     _description = "(Re)notify accounts"
 
     notification_type = fields.Selection(
-        [("letter", "Printable letter"), ("email", "E-mail")],
+        [("letter", "Printable letter"), ("email", "By e-mail")],
         string="Notification type", default="letter", required=True)
     reset_password = fields.Boolean(
         string="Reset the password",
@@ -20,6 +20,9 @@ class EduconnectNotifyWizard(models.TransientModel):
     letter_count = fields.Integer(string="Letters", readonly=True)
     email_count = fields.Integer(string="E-mails", readonly=True)
     left_out_count = fields.Integer(string="Left out", readonly=True)
+
+    def _wizard_title(self):
+        return _("(Re)notify accounts")
 
     @api.onchange("population")
     def _onchange_population(self):

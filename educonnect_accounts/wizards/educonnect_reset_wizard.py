@@ -8,6 +8,9 @@ class EduconnectResetWizard(models.TransientModel):
     _inherit = "educonnect.account.wizard.mixin"
     _description = "Reset passwords"
 
+    def _wizard_title(self):
+        return _("Modify accounts (reset passwords)")
+
     @api.model
     def default_get(self, field_names):
         values = super().default_get(field_names)
@@ -35,14 +38,19 @@ class EduconnectResetWizard(models.TransientModel):
         accounts._educonnect_reset_passwords()
         accounts._educonnect_trace("reset")
 
+    def _list_context(self):
+        context = dict(self.env.context, active_model=self.source_model,
+                       active_ids=self._source_records().ids)
+        context.pop("active_domain", None)
+        return context
+
     @api.multi
     def action_list(self):
         """Hand out the new credentials: the list of the reset accounts."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window", "res_model": "educonnect.list.wizard",
+            "name": _("List accounts"),
             "view_mode": "form", "target": "new",
-            "context": dict(self.env.context, active_model=self.source_model,
-                            active_ids=self._source_records().ids,
-                            active_domain=[]),
+            "context": self._list_context(),
         }

@@ -93,6 +93,9 @@ class EduconnectStatsDashboard(models.TransientModel):
                     "total": {"label": _("Total"), "total": sum(totals),
                               "counts": totals},
                 })
+        # The order of the guide (section 5): both syntheses first, then the
+        # tables by class, then those by MEF.
+        tables.sort(key=lambda t: ("origin", "class", "mef").index(t["breakdown"]))
         return {
             "company": company, "date": date,
             "date_label": fields.Date.from_string(date).strftime("%d/%m/%Y")
@@ -120,7 +123,9 @@ class EduconnectStatsDashboard(models.TransientModel):
             "name": name, "datas_fname": name, "mimetype": mimetype,
             "datas": base64.b64encode(content),
             "res_model": self._name, "res_id": self.id})
-        return {"type": "ir.actions.act_url", "target": "self",
+        # target "new": with "self" the web client waits for a page change
+        # that a download never brings, and keeps the buttons disabled.
+        return {"type": "ir.actions.act_url", "target": "new",
                 "url": "/web/content/%d?download=true" % self.attachment_id.id}
 
     def _export_name(self, ext):

@@ -1,0 +1,199 @@
+"""The data of the browser tests, created over XML-RPC as the administrator.
+
+Small and deterministic (about forty accounts, a few seconds) instead of the
+two-minute demo: a collège and a lycée, their classes, pupils and guardians in
+known states, the director holding both establishments and a troubleshooting
+agent of the collège.
+"""
+import datetime
+import xmlrpc.client
+from zoneinfo import ZoneInfo
+
+STAFF_PASSWORD = "Mot de passe e2e 2026"
+PARIS = ZoneInfo("Europe/Paris")
+
+COLLEGE = {"name": "Collège Jean Moulin", "educonnect_uai": "0597125Z",
+           "educonnect_type": "clg", "street": "12 rue de la Paix",
+           "zip": "59000", "city": "Lille"}
+LYCEE = {"name": "Lycée polyvalent Marguerite Yourcenar",
+         "educonnect_uai": "0597126A", "educonnect_type": "lpo",
+         "street": "3 avenue Jean Lebas", "zip": "59100", "city": "Roubaix"}
+
+# (class, last name, first name, gender, state); guardians are built from them.
+COLLEGE_PUPILS = [
+    ("6A", "DUPONT", "Léa", "F", "not_notified"),
+    ("6A", "N'DIAYE", "Moussa", "M", "not_notified"),
+    ("6A", "LEFÈVRE", "Chloé", "F", "not_notified"),
+    ("6A", "MARTIN", "Zoé", "F", "activated"),
+    ("6B", "GARCIA", "Hugo", "M", "not_notified"),
+    ("6B", "ROUSSEAU", "Inès", "F", "not_notified"),
+    ("6B", "BERNARD", "Jules", "M", "notified"),
+    ("5A", "GARNIER", "Lucas", "M", "not_notified"),
+    ("5A", "FONTAINE", "Emma", "F", "not_notified"),
+    ("5A", "MOREL", "Noé", "M", "not_notified"),
+]
+LYCEE_PUPILS = [
+    ("2nde 1", "LAMBERT", "Jade", "F", "not_notified"),
+    ("2nde 1", "ROUX", "Tom", "M", "not_notified"),
+    ("2nde 1", "PETIT", "Ambre", "F", "not_notified"),
+]
+# The guardians of the 5A pupils were notified by letter at the start of the
+# year; three of them gave an e-mail address. (pupil last name: guardian)
+COLLEGE_GUARDIANS = {
+    "GARNIER": ("MME", "Nathalie", "nathalie.garnier@example.fr", "notified"),
+    "FONTAINE": ("M.", "Olivier", "olivier.fontaine@example.fr", "notified"),
+    "MOREL": ("MME", "Sylvie", "sylvie.morel@example.fr", "notified"),
+    "DUPONT": ("MME", "Isabelle", "isabelle.dupont@example.fr", "not_notified"),
+    "N'DIAYE": ("M.", "Karim", False, "not_notified"),
+    "LEFÈVRE": ("MME", "Céline", "celine.lefevre@example.fr", "activated"),
+    "MARTIN": ("M.", "Éric", False, "notified"),
+    "GARCIA": ("MME", "Valérie", "valerie.garcia@example.fr", "not_notified"),
+    "ROUSSEAU": ("M.", "Franck", False, "not_notified"),
+    "BERNARD": ("MME", "Hélène", "helene.bernard@example.fr", "not_notified"),
+}
+MEFS = [("10010012110", "6EME"), ("10110001110", "5EME"),
+        ("20010018110", "2NDE GT")]
+CLASS_MEF = {"6A": "6EME", "6B": "6EME", "5A": "5EME", "2nde 1": "2NDE GT"}
+
+
+def today():
+    """Today for the staff (Europe/Paris)."""
+    return datetime.datetime.now(PARIS).date()
+
+
+class Rpc:
+    """XML-RPC as one user."""
+
+    def __init__(self, url, db, login, password):
+        self.url, self.db, self.password = url, db, password
+        common = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common")
+        self.uid = common.authenticate(db, login, password, {})
+        assert self.uid, "cannot sign in as %s over XML-RPC" % login
+        self.models = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object",
+                                                allow_none=True)
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password,
+                                      model, method, list(args), kwargs)
+
+    def ref(self, xmlid):
+        return self("ir.model.data", "xmlid_to_res_id", xmlid, True)
+
+    def run_code(self, model, code):
+        """Run ``code`` as a server action (as the nightly jobs would)."""
+        model_id = self("ir.model", "search", [("model", "=", model)])[0]
+        action = self("ir.actions.server", "create", {
+            "name": "e2e set-up", "model_id": model_id, "state": "code",
+            # What run() returns goes back over XML-RPC (None cannot).
+            "code": code + "\naction = {'type': 'ir.actions.act_window_close'}"})
+        try:
+            self("ir.actions.server", "run", [action])
+        finally:
+            self("ir.actions.server", "unlink", [action])
+
+
+def build(admin, smtp_port, base_url):
+    """Create everything; returns the ids and names the scenarios use."""
+    admin("res.users", "write", [admin.uid], {"lang": "fr_FR",
+                                               "tz": "Europe/Paris"})
+    for key, value in (("web.base.url", base_url),
+                       ("web.base.url.freeze", "True"),
+                       ("report.url", base_url)):
+        admin("ir.config_parameter", "set_param", key, value)
+    # Outgoing mail goes to the suite's loopback catcher.
+    admin("ir.mail_server", "create", {
+        "name": "e2e loopback catcher", "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port, "smtp_encryption": "none", "sequence": 1})
+    france = admin.ref("base.fr")
+    college = admin.ref("base.main_company")
+    admin("res.company", "write", [college], dict(
+        COLLEGE, country_id=france, educonnect_academy="lille",
+        email="ce.0597125z@ac-lille.fr"))
+    lycee = admin("res.company", "create", dict(
+        LYCEE, country_id=france, educonnect_academy="lille",
+        parent_id=False))
+    mefs = {name: admin("educonnect.mef", "create", {
+        "code": code, "name": name, "long_name": name, "formation": name})
+        for code, name in MEFS}
+    classes = {}
+    for name, company in (("6A", college), ("6B", college), ("5A", college),
+                          ("2nde 1", lycee)):
+        classes[name] = admin("educonnect.class", "create", {
+            "name": name, "code": name.replace(" ", ""),
+            "mef_id": mefs[CLASS_MEF[name]], "company_id": company})
+
+    def pupils(spec, company):
+        result = {}
+        for n, (klass, last, first, gender, _state) in enumerate(spec):
+            result[last] = admin("educonnect.student", "create", {
+                "last_name": last, "first_name": first, "gender": gender,
+                "class_id": classes[klass], "mef_id": mefs[CLASS_MEF[klass]],
+                "company_id": company,
+                "birth_date": "2014-%02d-%02d" % (n % 12 + 1, n + 3),
+                "siecle_id": "E2E%s%03d" % (company, n)})
+        return result
+
+    college_pupils = pupils(COLLEGE_PUPILS, college)
+    lycee_pupils = pupils(LYCEE_PUPILS, lycee)
+    guardians = {}
+    for pupil, (civility, first, mail, _state) in COLLEGE_GUARDIANS.items():
+        guardians[pupil] = admin("educonnect.guardian", "create", {
+            "last_name": pupil, "first_name": first, "civility": civility,
+            "email": mail, "company_id": college,
+            "siecle_id": "E2EP%s" % college_pupils[pupil]})
+        admin("educonnect.guardian.link", "create", {
+            "student_id": college_pupils[pupil], "guardian_id": guardians[pupil],
+            "legal_level": "1",
+            "relationship": "mother" if civility == "MME" else "father"})
+
+    # The history graph needs earlier nights: one before the year started.
+    day = today()
+    admin.run_code("educonnect.stats.line",
+                   "model._cron_compute_statistics('%s')"
+                   % (day - datetime.timedelta(days=7)).isoformat())
+
+    # Accounts handed out earlier in the year (as the demo generator does).
+    notified_on = (day - datetime.timedelta(days=20)).isoformat()
+    last_login = "%s 15:30:00" % (day - datetime.timedelta(days=3)).isoformat()
+    for model, ids_states in (
+            ("educonnect.student",
+             [(college_pupils[p[1]], p[4]) for p in COLLEGE_PUPILS]),
+            ("educonnect.guardian",
+             [(guardians[p], g[3]) for p, g in COLLEGE_GUARDIANS.items()])):
+        for rec_id, state in ids_states:
+            if state == "not_notified":
+                continue
+            values = {"state": state, "origin": "school",
+                      "notification_date": notified_on}
+            if state == "activated":
+                values["last_login_date"] = last_login
+            admin(model, "write", [rec_id], values)
+    admin.run_code("educonnect.stats.line",
+                   "model._cron_compute_statistics('%s')"
+                   % (day - datetime.timedelta(days=1)).isoformat())
+
+    groups = {x: admin.ref(x) for x in (
+        "educonnect_accounts.group_educonnect_director",
+        "educonnect_accounts.group_educonnect_troubleshooter",
+        "base.group_multi_company", "base.group_user")}
+    director = admin("res.users", "create", {
+        "login": "direction.college", "name": "Claire Fontaine (principale)",
+        "password": STAFF_PASSWORD, "lang": "fr_FR", "tz": "Europe/Paris",
+        # Signed in on the lycée: the scenarios choose the collège.
+        "company_id": lycee, "company_ids": [(6, 0, [college, lycee])],
+        "groups_id": [(6, 0, [groups["educonnect_accounts.group_educonnect_director"],
+                              groups["base.group_multi_company"],
+                              groups["base.group_user"]])]})
+    troubleshooter = admin("res.users", "create", {
+        "login": "depannage.college", "name": "Marc Delattre (dépannage)",
+        "password": STAFF_PASSWORD, "lang": "fr_FR", "tz": "Europe/Paris",
+        "company_id": college, "company_ids": [(6, 0, [college])],
+        "groups_id": [(6, 0, [
+            groups["educonnect_accounts.group_educonnect_troubleshooter"],
+            groups["base.group_user"]])]})
+    return {
+        "college": college, "lycee": lycee, "classes": classes,
+        "college_pupils": college_pupils, "lycee_pupils": lycee_pupils,
+        "guardians": guardians, "director": director,
+        "troubleshooter": troubleshooter,
+    }
