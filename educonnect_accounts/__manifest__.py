@@ -17,6 +17,7 @@
         "security/educonnect_student_security.xml",
         "security/educonnect_guardian_security.xml",
         "security/educonnect_account_trace_security.xml",
+        "security/educonnect_delegation_security.xml",
         "data/mail_template_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
@@ -30,6 +31,7 @@
         "views/educonnect_menus.xml",
         "views/educonnect_wizard_views.xml",
         "views/educonnect_troubleshooting_views.xml",
+        "views/educonnect_delegation_views.xml",
         "views/activation_templates.xml",
     ],
     "demo": [

@@ -144,7 +144,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
     def _reopen(self):
         return {"type": "ir.actions.act_window", "res_model": self._name,
                 "res_id": self.id, "view_mode": "form", "target": "new",
-                "context": self.env.context}
+                "context": dict(self.env.context)}
 
     @api.multi
     def action_download(self):
