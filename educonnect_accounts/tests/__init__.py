@@ -12,3 +12,9 @@ from . import test_account_traces
 from . import test_guardian_email_notification
 from . import test_concurrent_notification
 from . import test_demo_data
+from . import test_delegation
+from . import test_secret_fields
+from . import test_portal_access
+from . import test_two_establishments
+from . import test_rights_matrix
+from . import test_rights_xmlrpc
