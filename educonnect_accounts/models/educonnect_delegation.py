@@ -52,6 +52,29 @@ class EduconnectDelegation(models.Model):
          "withdraw it first."),
     ]
 
+    @api.model_cr
+    def init(self):
+        """Databases from before the delegations: each staff member keeps, in
+        every establishment they hold, the role their groups gave them."""
+        super().init()
+        self.env.cr.execute("SELECT 1 FROM educonnect_delegation LIMIT 1")
+        if not self.env.cr.fetchone():
+            self._educonnect_delegations_from_groups()
+
+    @api.model
+    def _educonnect_delegations_from_groups(self):
+        Users = self.env["res.users"].sudo()
+        groups = [self.env.ref(xmlid, raise_if_not_found=False)
+                  for xmlid in ROLE_GROUPS.values()]
+        if not all(groups):
+            return  # first installation: no group yet
+        users = Users.search([("share", "=", False),
+                              ("id", "!=", SUPERUSER_ID),
+                              ("groups_id", "in", [g.id for g in groups])])
+        with_roles = self.sudo().search([("user_id", "in", users.ids)]) \
+            .mapped("user_id")
+        (users - with_roles)._educonnect_groups_to_delegations({})
+
     # -- who may delegate what ---------------------------------------------
 
     def _educonnect_is_admin(self):

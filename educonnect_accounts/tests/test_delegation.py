@@ -159,6 +159,23 @@ class TestDelegation(EduconnectCase):
         self.assertFalse(self.env["educonnect.delegation"].search(
             [("user_id", "=", self.staff.id)]))
 
+    def test_staff_of_a_database_from_before_the_delegations_keep_their_role(self):
+        # A user put in a group before delegations existed (plain SQL: no
+        # delegation is made).
+        group = self.env.ref(MANAGER)
+        self.env.cr.execute(
+            "INSERT INTO res_groups_users_rel (gid, uid) VALUES (%s, %s)",
+            [group.id, self.staff.id])
+        self.staff.invalidate_cache()
+        self.assertFalse(self.staff._educonnect_role_companies("manager"))
+        self.env["educonnect.delegation"]._educonnect_delegations_from_groups()
+        self.staff.invalidate_cache()
+        self.assertEqual(self.staff._educonnect_role_companies("manager"),
+                         self.college | self.lycee)
+        # Those who have delegations keep exactly them.
+        self.assertEqual(self.director._educonnect_role_companies("director"),
+                         self.college)
+
     def test_director_changes_only_the_settings_of_the_establishment(self):
         college = self.denv["res.company"].browse(self.college.id)
         college.write({"educonnect_letter_validity_months": 6})
