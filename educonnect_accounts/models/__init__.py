@@ -1,4 +1,5 @@
 from . import res_company
+from . import educonnect_field_guard
 from . import educonnect_mef
 from . import educonnect_class
 from . import educonnect_account_mixin
@@ -7,6 +8,7 @@ from . import educonnect_guardian
 from . import educonnect_guardian_link
 from . import educonnect_account_trace
 from . import educonnect_home
+from . import educonnect_delegation
 from . import educonnect_demo
 from . import educonnect_auth_throttle
 from . import educonnect_verification

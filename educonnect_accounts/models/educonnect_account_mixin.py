@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from psycopg2 import sql
 from PyPDF2 import PdfFileReader, PdfFileWriter
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..reports.pdf import render_standalone_pdf
@@ -41,13 +41,17 @@ ACCOUNT_ORIGINS = [
 SENSITIVE_ORIGINS = ("franceconnect", "self_registration", "aten", "ent")
 PASSWORD_MASK = "*****"
 
-# Which group may run each account action (on top of the read access to the
-# accounts, which the record rules confine to the current establishment).
-ACTION_GROUPS = {
-    "notify": "educonnect_accounts.group_educonnect_manager",
-    "list": "educonnect_accounts.group_educonnect_troubleshooter",
-    "reset": "educonnect_accounts.group_educonnect_troubleshooter",
+# Which role may run each account action, in the establishment chosen at the
+# moment (on top of the read access to the accounts, which the record rules
+# confine to that establishment).
+ACTION_ROLES = {
+    "notify": "manager",
+    "list": "troubleshooter",
+    "reset": "troubleshooter",
 }
+ACTION_GROUPS = {
+    action: "educonnect_accounts.group_educonnect_" + role
+    for action, role in ACTION_ROLES.items()}
 
 # One table holds every identifiant in use, whatever the population and the
 # establishment: its primary key on the lower-cased login makes identifiants
@@ -93,6 +97,7 @@ class EduconnectAccountMixin(models.AbstractModel):
     origin, dates, e-mail and the encrypted provisional password.
     """
     _name = "educonnect.account.mixin"
+    _inherit = ["educonnect.field.guard"]
     _description = "EduConnect account"
 
     # No b-tree index on last_name: with one, PostgreSQL answers a name
@@ -271,7 +276,11 @@ class EduconnectAccountMixin(models.AbstractModel):
             vals["login"] = vals["login"].strip()
             for rec in self:
                 self._check_login_free(vals["login"], exclude=rec)
-        return super().write(vals)
+        result = super().write(vals)
+        # Odoo 11 checks the rules before a write only: an account must not
+        # be moved to an establishment the user may not act in.
+        self.check_access_rule("write")
+        return result
 
     # -- provisional passwords --------------------------------------------
 
@@ -300,8 +309,14 @@ class EduconnectAccountMixin(models.AbstractModel):
         """The user may run ``action`` on these accounts, or AccessError."""
         self.check_access_rights("read")
         self.check_access_rule("read")
-        group = ACTION_GROUPS[action]
-        if self.env.uid != 1 and not self.env.user.has_group(group):
+        if self.env.uid == SUPERUSER_ID:
+            return
+        user = self.env.user
+        # The role must be held in the establishment chosen at the moment,
+        # and the accounts must all belong to it.
+        if not user.has_group(ACTION_GROUPS[action]) \
+                or not user._educonnect_has_role(ACTION_ROLES[action]) \
+                or self.sudo().mapped("company_id") - user.company_id:
             raise AccessError(_("You are not allowed to do this on EduConnect "
                                 "accounts."))
 

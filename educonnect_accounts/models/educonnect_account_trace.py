@@ -12,6 +12,8 @@ TRACE_ACTIONS = [
     ("lock", "Locked after failed sign-ins"),
     ("unlock", "Unlocked"),
     ("siecle_archive", "Archived by the SIECLE import"),
+    ("delegate", "Role granted"),
+    ("withdraw", "Role withdrawn"),
 ]
 
 
@@ -23,6 +25,7 @@ class EduconnectAccountTrace(models.Model):
     Holds no secret.
     """
     _name = "educonnect.account.trace"
+    _inherit = ["educonnect.field.guard"]
     _description = "Account action trace"
     _order = "id desc"
 
@@ -34,6 +37,9 @@ class EduconnectAccountTrace(models.Model):
                               readonly=True, index=True)
     company_id = fields.Many2one("res.company", string="Establishment",
                                  required=True, readonly=True, index=True)
+    delegate_user_id = fields.Many2one(
+        "res.users", string="Staff member", readonly=True, index=True,
+        help="For a role granted or withdrawn: who received or lost it.")
     account_count = fields.Integer(string="Number of accounts", readonly=True)
     details = fields.Char(readonly=True)
     student_ids = fields.Many2many(

@@ -1,9 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class EduconnectClass(models.Model):
     """A class (division) of one establishment, e.g. « 6 2 »."""
     _name = "educonnect.class"
+    _inherit = ["educonnect.field.guard"]
     _description = "Class"
     _order = "company_id, name"
 
@@ -31,3 +32,10 @@ class EduconnectClass(models.Model):
         counts = {d["class_id"][0]: d["class_id_count"] for d in data}
         for rec in self:
             rec.student_count = counts.get(rec.id, 0)
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        # Odoo 11 checks the rules before a write only.
+        self.check_access_rule("write")
+        return result

@@ -128,6 +128,18 @@ LYCEE = {
                           ("aten", "activated", 10), ("ent", "activated", 8)],
 }
 DEMO_PASSWORD = "educonnect"
+# login, name, (establishment, role) — printed by bin/demo and in README.md.
+DEMO_STAFF = [
+    ("direction.college", "Claire Fontaine (principale)",
+     [("college", "director"), ("lycee", "director")]),
+    ("agent.college", "Marc Delattre (CPE)", [("college", "manager")]),
+    ("depannage.college", "Julie Caron (vie scolaire)",
+     [("college", "troubleshooter")]),
+    ("direction.lycee", "Hélène Vasseur (proviseure)", [("lycee", "director")]),
+    ("agent.lycee", "Karim Benali (secrétariat)", [("lycee", "manager")]),
+    ("depannage.lycee", "Thomas Roussel (assistant d'éducation)",
+     [("lycee", "troubleshooter")]),
+]
 
 
 def _mail_part(name):
@@ -140,9 +152,14 @@ class EduconnectDemo(models.AbstractModel):
 
     @api.model
     def _generate_demo_data(self):
-        # Odoo loads demo files again when the addon is updated: generate once.
+        # Odoo loads demo files again when the addon is updated: generate the
+        # school year once; the staff and their roles are completed if missing.
         if self.env["educonnect.student"].with_context(
                 active_test=False).search_count([]):
+            lycee = self.env["res.company"].search(
+                [("educonnect_uai", "=", LYCEE["uai7"] + uai_check_letter(LYCEE["uai7"]))])
+            if lycee:
+                self._demo_staff(self.env.ref("base.main_company"), lycee)
             return
         rng = random.Random(20260901)
         self = self.with_context(tracking_disable=True,
@@ -292,25 +309,30 @@ class EduconnectDemo(models.AbstractModel):
         # Whatever is left stays « Non notifié », origin « Non renseigné ».
 
     def _demo_staff(self, college, lycee):
+        """One staff member per role and per establishment (password
+        ``educonnect``), the roles given as delegations; the principal of
+        the collège also directs the lycée. Runs again safely."""
         Users = self.env["res.users"].with_context(no_reset_password=True)
-        director = self.env.ref("educonnect_accounts.group_educonnect_director")
-        manager = self.env.ref("educonnect_accounts.group_educonnect_manager")
+        Delegation = self.env["educonnect.delegation"]
         multi = self.env.ref("base.group_multi_company")
-        staff = [
-            ("direction.college", "Claire Fontaine (principale)", college,
-             college | lycee, director | multi),
-            ("agent.college", "Marc Delattre (CPE)", college, college, manager),
-            ("direction.lycee", "Hélène Vasseur (proviseure)", lycee, lycee,
-             director),
-            ("agent.lycee", "Karim Benali (secrétariat)", lycee, lycee, manager),
-        ]
-        for login, name, company, companies, groups in staff:
-            if Users.search([("login", "=", login)]):
-                continue
-            Users.create({
-                "login": login, "name": name, "password": DEMO_PASSWORD,
-                "company_id": company.id,
-                "company_ids": [(6, 0, companies.ids)],
-                "groups_id": [(6, 0, (groups | self.env.ref("base.group_user")).ids)],
-                "lang": "fr_FR", "tz": "Europe/Paris",
-            })
+        for login, name, roles in DEMO_STAFF:
+            companies = {"college": college, "lycee": lycee}
+            held = self.env["res.company"].browse(
+                [companies[key].id for key, _role in roles])
+            user = Users.search([("login", "=", login)])
+            if not user:
+                user = Users.create({
+                    "login": login, "name": name, "password": DEMO_PASSWORD,
+                    "company_id": held[0].id,
+                    "company_ids": [(6, 0, held.ids)],
+                    "groups_id": [(6, 0, (self.env.ref("base.group_user")
+                                          | (multi if len(held) > 1
+                                             else multi.browse())).ids)],
+                    "lang": "fr_FR", "tz": "Europe/Paris",
+                })
+            for key, role in roles:
+                company = companies[key]
+                if not Delegation.search([("user_id", "=", user.id),
+                                          ("company_id", "=", company.id)]):
+                    Delegation.create({"user_id": user.id,
+                                       "company_id": company.id, "role": role})

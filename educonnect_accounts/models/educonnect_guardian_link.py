@@ -21,6 +21,7 @@ class EduconnectGuardianLink(models.Model):
     this model is that list, with the account of the guardian alongside.
     """
     _name = "educonnect.guardian.link"
+    _inherit = ["educonnect.field.guard"]
     _description = "Pupil–guardian link"
     _order = "student_name, legal_level, guardian_name, id"
     _rec_name = "guardian_name"
@@ -79,9 +80,29 @@ class EduconnectGuardianLink(models.Model):
         with_email = (operator == "=") == bool(value)
         return [("guardian_id.email", "!=" if with_email else "=", False)]
 
+    @api.model
+    def create(self, vals):
+        # The establishment is known from the pupil: stored at once, so that
+        # the record rules (on company_id) hold while Odoo computes the other
+        # columns of the new row as the user.
+        if vals.get("student_id"):
+            vals = dict(vals, company_id=self.env["educonnect.student"].sudo()
+                        .browse(vals["student_id"]).company_id.id)
+        return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        # Odoo 11 checks the rules before a write only: a row must not be
+        # moved to a pupil of an establishment the user may not act in.
+        if "student_id" in vals:
+            self.check_access_rule("write")
+        return result
+
     @api.constrains("student_id", "guardian_id")
     def _check_same_establishment(self):
-        for link in self:
+        # As superuser: the rules are checked on the link itself.
+        for link in self.sudo():
             if link.student_id.company_id != link.guardian_id.company_id:
                 raise ValidationError(_(
                     "A guardian can only be linked to pupils of the same "

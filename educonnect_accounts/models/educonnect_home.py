@@ -68,3 +68,7 @@ class EduconnectHome(models.TransientModel):
     @api.multi
     def action_open_guardians(self):
         return self._open("educonnect_accounts.educonnect_guardian_link_action")
+
+    @api.multi
+    def action_open_settings(self):
+        return self.env["res.company"].action_educonnect_settings()

@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 
 from ..tools.uai import is_valid_uai, normalize_uai
@@ -61,9 +61,37 @@ class ResCompany(models.Model):
     def create(self, vals):
         return super().create(self._educonnect_normalize_vals(vals))
 
+    @api.model
+    def _educonnect_director_settings_fields(self):
+        """What the director of an establishment may change in it."""
+        return {"educonnect_letter_validity_months"}
+
     @api.multi
     def write(self, vals):
+        if self.env.uid != SUPERUSER_ID \
+                and not self.env.user.has_group("base.group_erp_manager"):
+            # Directors: the EduConnect settings of the establishment they
+            # direct and have chosen, nothing else.
+            user = self.env.user
+            if set(vals) - self._educonnect_director_settings_fields() \
+                    or any(company != user.company_id
+                           or not user._educonnect_has_role("director", company)
+                           for company in self):
+                raise AccessError(_("Only the director can change the "
+                                    "settings of the establishment, and only "
+                                    "its EduConnect settings."))
         return super().write(self._educonnect_normalize_vals(vals))
+
+    @api.model
+    def action_educonnect_settings(self):
+        """Paramètres de l'établissement: the form of the current one."""
+        return {
+            "type": "ir.actions.act_window", "res_model": "res.company",
+            "res_id": self.env.user.company_id.id, "view_mode": "form",
+            "view_id": self.env.ref(
+                "educonnect_accounts.res_company_view_form_settings").id,
+            "name": _("Settings of the establishment"), "target": "current",
+        }
 
     @api.constrains("educonnect_uai")
     def _check_educonnect_uai(self):

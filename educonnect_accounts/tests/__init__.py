@@ -16,3 +16,9 @@ from . import test_siecle_import
 from . import test_siecle_import_files
 from . import test_siecle_import_large
 from . import test_background_batches
+from . import test_delegation
+from . import test_secret_fields
+from . import test_portal_access
+from . import test_two_establishments
+from . import test_rights_matrix
+from . import test_rights_xmlrpc

@@ -63,4 +63,8 @@ class TestAccountTraces(AccountActionCase):
                 "company_ids": [(6, 0, [self.lycee.id])],
                 "groups_id": [(6, 0, [self.env.ref(
                     "educonnect_accounts.group_educonnect_director").id])]})
-        self.assertFalse(self.Trace.sudo(lycee_director).search([]))
+        # Only the role given to them in the lycée (DELEG-CE) is there.
+        self.assertEqual(self.Trace.sudo(lycee_director).search([]).mapped(
+            "action"), ["delegate"])
+        self.assertFalse(self.Trace.sudo(lycee_director).search(
+            [("action", "=", "reset")]))

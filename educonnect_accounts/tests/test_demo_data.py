@@ -70,6 +70,31 @@ class TestDemoData(SavepointCase):
         self.assertTrue(agent.has_group(
             "educonnect_accounts.group_educonnect_manager"))
 
+    def test_demo_has_one_user_per_role_and_per_establishment(self):
+        from ..models.educonnect_demo import DEMO_STAFF
+        Delegation = self.env["educonnect.delegation"]
+        held = {(d.user_id.login, d.company_id, d.role)
+                for d in Delegation.search([])}
+        for company in (self.college, self.lycee):
+            roles = {role for _login, c, role in held if c == company}
+            self.assertEqual(roles, {"director", "manager", "troubleshooter"})
+        for login, _name, roles in DEMO_STAFF:
+            user = self.env["res.users"].search([("login", "=", login)])
+            self.assertEqual(len(user), 1, login)
+            for key, role in roles:
+                company = self.college if key == "college" else self.lycee
+                self.assertIn((login, company, role), held)
+        depannage = self.env["res.users"].search(
+            [("login", "=", "depannage.lycee")])
+        self.assertEqual(depannage._educonnect_role_companies("troubleshooter"),
+                         self.lycee)
+        self.assertFalse(depannage.has_group(
+            "educonnect_accounts.group_educonnect_manager"))
+        # Generating again adds no user and no delegation.
+        count = Delegation.search_count([])
+        self.env["educonnect.demo"]._generate_demo_data()
+        self.assertEqual(Delegation.search_count([]), count)
+
     def test_demo_notified_accounts_have_a_readable_provisional_password(self):
         notified = self.env["educonnect.student"].search(
             [("company_id", "=", self.college.id), ("state", "=", "notified")],

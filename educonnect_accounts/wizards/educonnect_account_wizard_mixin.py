@@ -155,7 +155,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
         return {"type": "ir.actions.act_window", "res_model": self._name,
                 "name": self._wizard_title(),
                 "res_id": self.id, "view_mode": "form", "target": "new",
-                "context": self.env.context}
+                "context": dict(self.env.context)}
 
     @api.multi
     def action_download(self):

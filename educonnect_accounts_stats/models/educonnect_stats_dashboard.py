@@ -1,6 +1,6 @@
 import base64
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.educonnect_accounts.reports.pdf import render_standalone_pdf
@@ -42,11 +42,22 @@ class EduconnectStatsDashboard(models.TransientModel):
             "activated": _("Number of activated accounts"),
         }
 
+    def _check_statistics_right(self, company, role="manager"):
+        """Statistics are for the director and the delegated agents of the
+        establishment chosen at the moment (the lines are read in SQL)."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        user = self.env.user
+        if company != user.company_id or not user._educonnect_has_role(role):
+            raise AccessError(_("You are not allowed to see the statistics of "
+                                "this establishment."))
+
     def _tables_data(self):
         """Everything the screens, the PDF and the XLSX show."""
         self = self.with_context(
             lang=self.env.context.get("lang") or self.env.user.lang or "fr_FR")
         company = self.company_id or self.env.user.company_id
+        self._check_statistics_right(company)
         Line = self.env["educonnect.stats.line"]
         date = Line._last_date(company)
         origins = dict(self.env["educonnect.stats.line"]._fields["origin"]
@@ -107,11 +118,11 @@ class EduconnectStatsDashboard(models.TransientModel):
     def action_recompute(self):
         """Directors may recompute their establishment now."""
         self.ensure_one()
-        if not self.env.user.has_group(
-                "educonnect_accounts.group_educonnect_director"):
+        company = self.env.user.company_id
+        if self.env.uid != SUPERUSER_ID and not self.env.user._educonnect_has_role(
+                "director", company):
             raise AccessError(_("Only the director can recompute the "
                                 "statistics."))
-        company = self.env.user.company_id
         # Computed for the establishment the director holds and sees (record
         # rules are checked on reading the lines), written as the nightly job.
         self.env["educonnect.stats.line"].sudo()._compute_statistics(

@@ -25,6 +25,12 @@ class ResCompany(models.Model):
     educonnect_stats_last_rates = fields.Char(
         string="Rates of the last report", readonly=True)
 
+    @api.model
+    def _educonnect_director_settings_fields(self):
+        return super()._educonnect_director_settings_fields() | {
+            "educonnect_stats_recipient_ids", "educonnect_stats_frequency",
+            "educonnect_stats_next_send"}
+
     def _educonnect_stats_recipients(self):
         self.ensure_one()
         if self.educonnect_stats_recipient_ids:

@@ -1,0 +1,297 @@
+"""Roles per establishment (DELEG-CE).
+
+Odoo groups are global, but staff hold several establishments and a role
+belongs to one of them: a principal of the collège is not a principal of the
+lycée she also works for. A delegation says "this user holds this role in this
+establishment"; the EduConnect groups of a user are kept in step with their
+delegations (the highest role held anywhere), and the record rules and the
+account actions check that the role is held in the *current* establishment.
+"""
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+ROLES = [
+    ("troubleshooter", "Troubleshooting agent"),
+    ("manager", "Delegated agent"),
+    ("director", "Director"),
+]
+ROLE_RANK = {role: rank for rank, (role, _label) in enumerate(ROLES)}
+ROLE_GROUPS = {
+    "troubleshooter": "educonnect_accounts.group_educonnect_troubleshooter",
+    "manager": "educonnect_accounts.group_educonnect_manager",
+    "director": "educonnect_accounts.group_educonnect_director",
+}
+# What a director may hand out (DELEG-CE): never the director role itself.
+DELEGABLE_ROLES = ("troubleshooter", "manager")
+
+
+class EduconnectDelegation(models.Model):
+    """A role held by a staff user in one establishment."""
+    _name = "educonnect.delegation"
+    _description = "Delegation of a role"
+    _order = "company_id, role desc, user_id"
+    _rec_name = "user_id"
+
+    user_id = fields.Many2one(
+        "res.users", string="Staff member", required=True, index=True,
+        ondelete="cascade", domain="[('share', '=', False)]")
+    company_id = fields.Many2one(
+        "res.company", string="Establishment", required=True, index=True,
+        ondelete="cascade", default=lambda self: self.env.user.company_id)
+    role = fields.Selection(ROLES, string="Role", required=True,
+                            default="troubleshooter")
+    granted_by_id = fields.Many2one(
+        "res.users", string="Granted by", readonly=True,
+        default=lambda self: self.env.user, ondelete="set null")
+    date = fields.Date(string="Granted on", readonly=True,
+                       default=fields.Date.context_today)
+
+    _sql_constraints = [
+        ("user_company_unique", "UNIQUE(user_id, company_id)",
+         "This staff member already holds a role in this establishment: "
+         "withdraw it first."),
+    ]
+
+    @api.model_cr
+    def init(self):
+        """Databases from before the delegations: each staff member keeps, in
+        every establishment they hold, the role their groups gave them."""
+        super().init()
+        self.env.cr.execute("SELECT 1 FROM educonnect_delegation LIMIT 1")
+        if not self.env.cr.fetchone():
+            self._educonnect_delegations_from_groups()
+
+    @api.model
+    def _educonnect_delegations_from_groups(self):
+        Users = self.env["res.users"].sudo()
+        groups = [self.env.ref(xmlid, raise_if_not_found=False)
+                  for xmlid in ROLE_GROUPS.values()]
+        if not all(groups):
+            return  # first installation: no group yet
+        users = Users.search([("share", "=", False),
+                              ("id", "!=", SUPERUSER_ID),
+                              ("groups_id", "in", [g.id for g in groups])])
+        with_roles = self.sudo().search([("user_id", "in", users.ids)]) \
+            .mapped("user_id")
+        (users - with_roles)._educonnect_groups_to_delegations({})
+
+    # -- who may delegate what ---------------------------------------------
+
+    def _educonnect_is_admin(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
+            "base.group_erp_manager")
+
+    def _check_may_delegate(self, user, company, role):
+        """A director hands out the two delegable roles, in the establishment
+        chosen at the moment, to internal staff who already hold it."""
+        if not user or user.share or company not in user.sudo().company_ids:
+            raise UserError(_(
+                "Roles are given to staff members who already work for the "
+                "establishment (ask the administrator to add it to their "
+                "establishments)."))
+        if self._educonnect_is_admin():
+            return
+        me = self.env.user
+        if company != me.company_id \
+                or company not in me.educonnect_director_company_ids:
+            raise AccessError(_("You can only delegate roles in the "
+                                "establishment you direct and have chosen."))
+        if role not in DELEGABLE_ROLES:
+            raise AccessError(_("Only an administrator can appoint a director."))
+        if user == me:
+            raise UserError(_("You cannot delegate a role to yourself."))
+
+    @api.model
+    def create(self, vals):
+        syncing = self.env.context.get("educonnect_delegation_sync")
+        vals = dict(vals, granted_by_id=self._educonnect_acting_uid(),
+                    date=fields.Date.context_today(self))
+        vals.setdefault("company_id", self.env.user.company_id.id)
+        if not syncing:
+            user = self.env["res.users"].sudo().browse(vals.get("user_id"))
+            company = self.env["res.company"].sudo().browse(vals["company_id"])
+            self._check_may_delegate(user.exists(), company, vals.get("role"))
+        delegation = super().create(vals)
+        delegation._educonnect_trace_delegation("delegate")
+        if not syncing:
+            delegation.mapped("user_id")._educonnect_sync_groups()
+        return delegation
+
+    @api.multi
+    def write(self, vals):
+        if not self._educonnect_is_admin():
+            raise AccessError(_("Withdraw the role and grant another one."))
+        users = self.mapped("user_id")
+        result = super().write(vals)
+        self._educonnect_trace_delegation("delegate")
+        (users | self.mapped("user_id"))._educonnect_sync_groups()
+        return result
+
+    @api.multi
+    def unlink(self):
+        """Withdraw the roles (the record rules confine a director to the
+        delegations of the establishment they direct and have chosen)."""
+        syncing = self.env.context.get("educonnect_delegation_sync")
+        self.check_access_rights("unlink")
+        self.check_access_rule("unlink")
+        if not syncing and not self._educonnect_is_admin():
+            for delegation in self:
+                if delegation.role not in DELEGABLE_ROLES \
+                        or delegation.company_id != self.env.user.company_id:
+                    raise AccessError(_("Only an administrator can withdraw "
+                                        "this role."))
+        users = self.mapped("user_id")
+        for delegation in self:
+            delegation._educonnect_trace_delegation("withdraw")
+        result = super().unlink()
+        if not syncing:
+            users._educonnect_sync_groups()
+        return result
+
+    @api.multi
+    def action_withdraw(self):
+        """The « Retirer » button of the delegation screen."""
+        self.unlink()
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def _educonnect_acting_uid(self):
+        """Who acts: the administrator editing a user form works through
+        the superuser, but is the one traced."""
+        return self.env.context.get("educonnect_acting_uid") or self.env.uid
+
+    def _educonnect_trace_delegation(self, action):
+        Trace = self.env["educonnect.account.trace"].sudo()
+        labels = dict(self._fields["role"]._description_selection(self.env))
+        for delegation in self:
+            Trace.create({
+                "action": action,
+                "user_id": self._educonnect_acting_uid(),
+                "company_id": delegation.company_id.id,
+                "delegate_user_id": delegation.user_id.id,
+                "account_count": 0,
+                "details": labels[delegation.role],
+            })
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    educonnect_delegation_ids = fields.One2many(
+        "educonnect.delegation", "user_id", string="EduConnect roles",
+        groups="base.group_erp_manager")
+    # Establishments where the user holds at least the role (a director also
+    # acts as delegated agent and troubleshooting agent there). Used by the
+    # record rules and the account actions.
+    educonnect_troubleshooter_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (troubleshooting)")
+    educonnect_manager_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (account administration)")
+    educonnect_director_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (direction)")
+
+    def _compute_educonnect_role_companies(self):
+        rows = self.env["educonnect.delegation"].sudo().search_read(
+            [("user_id", "in", self.ids)], ["user_id", "company_id", "role"])
+        for user in self:
+            held = [(r["company_id"][0], ROLE_RANK[r["role"]]) for r in rows
+                    if r["user_id"][0] == user.id]
+            for role, rank in ROLE_RANK.items():
+                user["educonnect_%s_company_ids" % role] = \
+                    self.env["res.company"].browse(
+                        [c for c, r in held if r >= rank])
+
+    def _educonnect_role_companies(self, role):
+        """Establishments where the user holds ``role`` or a higher one."""
+        self.ensure_one()
+        if self.id == SUPERUSER_ID:
+            return self.env["res.company"].sudo().search([])
+        return self["educonnect_%s_company_ids" % role]
+
+    def _educonnect_has_role(self, role, company=None):
+        """The user holds ``role`` (or higher) in ``company`` (default: the
+        establishment chosen at the moment)."""
+        self.ensure_one()
+        company = company or self.company_id
+        return company in self._educonnect_role_companies(role)
+
+    # -- groups kept in step with the delegations ----------------------------
+
+    def _educonnect_groups(self):
+        return {role: self.env.ref(xmlid) for role, xmlid in ROLE_GROUPS.items()}
+
+    def _educonnect_highest_group_role(self):
+        """The highest EduConnect role the user's groups give, or None."""
+        self.ensure_one()
+        best = None
+        for role, group in self._educonnect_groups().items():
+            if group in self.groups_id and (
+                    best is None or ROLE_RANK[role] > ROLE_RANK[best]):
+                best = role
+        return best
+
+    @api.multi
+    def _educonnect_sync_groups(self):
+        """The only place that changes the EduConnect groups of a user for a
+        delegation: as superuser, only those three groups, the highest role
+        held in any establishment (its group implies the lower ones)."""
+        groups = self._educonnect_groups()
+        Delegation = self.env["educonnect.delegation"].sudo()
+        for user in self.sudo().with_context(educonnect_delegation_sync=True):
+            roles = Delegation.search([("user_id", "=", user.id)]).mapped("role")
+            best = max(roles, key=ROLE_RANK.get) if roles else None
+            commands = [(3, g.id) for g in groups.values()]
+            if best:
+                commands.append((4, groups[best].id))
+            if best != user._educonnect_highest_group_role() or not best:
+                user.write({"groups_id": commands})
+        self.invalidate_cache()
+        self.env["ir.rule"].clear_caches()
+
+    def _educonnect_groups_to_delegations(self, before):
+        """An administrator set an EduConnect group on the user form: the
+        role applies to every establishment the user holds (the delegation
+        screen refines it per establishment)."""
+        Delegation = self.env["educonnect.delegation"].sudo().with_context(
+            educonnect_delegation_sync=True, educonnect_acting_uid=self.env.uid)
+        for user in self.sudo():
+            if user.share:
+                continue
+            role = user._educonnect_highest_group_role()
+            if role == before.get(user.id):
+                continue
+            Delegation.search([("user_id", "=", user.id)]).unlink()
+            for company in (user.company_ids if role else []):
+                Delegation.create({"user_id": user.id,
+                                   "company_id": company.id, "role": role})
+
+    def _educonnect_drop_delegations_of_companies_left(self):
+        Delegation = self.env["educonnect.delegation"].sudo()
+        for user in self.sudo():
+            gone = Delegation.search([("user_id", "=", user.id),
+                                      ("company_id", "not in",
+                                       user.company_ids.ids)])
+            if gone:
+                gone.unlink()
+
+    @api.model
+    def create(self, vals):
+        user = super().create(vals)
+        if not self.env.context.get("educonnect_delegation_sync"):
+            user._educonnect_groups_to_delegations({})
+        return user
+
+    @api.multi
+    def write(self, vals):
+        if self.env.context.get("educonnect_delegation_sync"):
+            return super().write(vals)
+        before = {u.id: u._educonnect_highest_group_role() for u in self.sudo()}
+        result = super().write(vals)
+        if any(k == "groups_id" or k.startswith(("in_group_", "sel_groups_"))
+               for k in vals):
+            self._educonnect_groups_to_delegations(before)
+        if "company_ids" in vals:
+            self._educonnect_drop_delegations_of_companies_left()
+        return result

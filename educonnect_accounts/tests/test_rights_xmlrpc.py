@@ -1,0 +1,222 @@
+"""The rights over XML-RPC, against the Odoo this test serves: what the ORM
+tests show holds for a real client too (a refused call changes nothing)."""
+import unittest
+import xmlrpc.client
+
+from odoo.tests.common import get_db_name
+
+from .committed import committed_env, ensure_http_server
+
+PREFIX = "RPCDROITS"
+PASSWORD = "un mot de passe de test assez long"
+ACCESS_ERROR = 4
+
+
+class TestRightsOverXmlRpc(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.port = ensure_http_server()
+        cls.db = get_db_name()
+        url = "http://127.0.0.1:%s/xmlrpc/2/" % cls.port
+        cls.common = xmlrpc.client.ServerProxy(url + "common")
+        cls.object = xmlrpc.client.ServerProxy(url + "object", allow_none=True)
+        with committed_env() as env:
+            Company = env["res.company"]
+            a = Company.create({"name": PREFIX + " Collège A"})
+            b = Company.create({"name": PREFIX + " Lycée B"})
+            Users = env["res.users"].with_context(no_reset_password=True)
+
+            def user(login, companies):
+                return Users.create({
+                    "name": login, "login": login, "password": PASSWORD,
+                    "company_id": companies[0].id,
+                    "company_ids": [(6, 0, companies.ids)]})
+            director = user("rpcdroits.direction", a)
+            agent = user("rpcdroits.depannage", a)
+            staff = user("rpcdroits.surveillant", a)
+            other = user("rpcdroits.autre", a | b)
+            Delegation = env["educonnect.delegation"]
+            Delegation.create({"user_id": director.id, "company_id": a.id,
+                               "role": "director"})
+            Delegation.create({"user_id": agent.id, "company_id": a.id,
+                               "role": "troubleshooter"})
+            Student = env["educonnect.student"]
+            pupil_a = Student.create({"last_name": PREFIX, "first_name": "Ana",
+                                      "company_id": a.id})
+            pupil_b = Student.create({"last_name": PREFIX, "first_name": "Bob",
+                                      "company_id": b.id})
+            guardian_a = env["educonnect.guardian"].create({
+                "last_name": PREFIX, "first_name": "Gaëlle", "company_id": a.id})
+            env["educonnect.guardian.link"].create({
+                "student_id": pupil_a.id, "guardian_id": guardian_a.id})
+            (pupil_a | pupil_b)._educonnect_notify()
+            guardian_a._educonnect_notify()
+            cls.ids = {
+                "a": a.id, "b": b.id, "director": director.id,
+                "agent": agent.id, "staff": staff.id, "other": other.id,
+                "pupil_a": pupil_a.id, "pupil_b": pupil_b.id,
+                "guardian_a": guardian_a.id,
+            }
+            cls.logins = {"director": director.login, "agent": agent.login,
+                          "staff": staff.login, "other": other.login}
+
+    @classmethod
+    def tearDownClass(cls):
+        with committed_env() as env:
+            users = env["res.users"].browse([cls.ids[k] for k in (
+                "director", "agent", "staff", "other")])
+            companies = env["res.company"].browse([cls.ids["a"], cls.ids["b"]])
+            cr = env.cr
+            cr.execute("DELETE FROM educonnect_account_trace WHERE company_id IN %s "
+                       "OR user_id IN %s", [tuple(companies.ids), tuple(users.ids)])
+            for table in ("educonnect_reset_wizard", "educonnect_list_wizard",
+                          "educonnect_notify_wizard"):
+                cr.execute("DELETE FROM %s WHERE create_uid IN %%s" % table,
+                           [tuple(users.ids)])
+            cr.execute("DELETE FROM ir_attachment WHERE create_uid IN %s",
+                       [tuple(users.ids)])
+            cr.execute("DELETE FROM educonnect_delegation WHERE user_id IN %s",
+                       [tuple(users.ids)])
+            for model in ("educonnect.guardian", "educonnect.student"):
+                env[model].with_context(active_test=False).search(
+                    [("company_id", "in", companies.ids)]).unlink()
+            partners = users.mapped("partner_id")
+            users.unlink()
+            partners.unlink()
+            company_partners = companies.mapped("partner_id")
+            companies.unlink()
+            company_partners.unlink()
+
+    # -- helpers -------------------------------------------------------------
+
+    def login(self, who):
+        uid = self.common.authenticate(self.db, self.logins[who], PASSWORD, {})
+        self.assertTrue(uid, who)
+        return uid
+
+    def call(self, who, model, method, args, kwargs=None):
+        return self.object.execute_kw(self.db, self.login(who), PASSWORD,
+                                      model, method, args, kwargs or {})
+
+    def refused(self, who, model, method, args, kwargs=None):
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.call(who, model, method, args, kwargs)
+        self.assertEqual(caught.exception.faultCode, ACCESS_ERROR,
+                         caught.exception.faultString[:300])
+
+    def committed(self, model, record_id, field):
+        with committed_env() as env:
+            return env[model].browse(record_id).read([field])[0][field]
+
+    def reset_pupil(self, who):
+        ctx = {"active_model": "educonnect.student",
+               "active_ids": [self.ids["pupil_a"]], "active_domain": []}
+        wizard_id = self.call(who, "educonnect.reset.wizard", "create", [{}],
+                              {"context": ctx})
+        return self.call(who, "educonnect.reset.wizard", "action_confirm",
+                         [[wizard_id]], {"context": ctx})
+
+    # -- probes --------------------------------------------------------------
+
+    def test_troubleshooting_agent_of_a_gets_refusals_over_xmlrpc(self):
+        # Its own establishment's pupils: yes, with the password to print.
+        rows = self.call("agent", "educonnect.student", "search_read",
+                         [[("last_name", "=", PREFIX)]],
+                         {"fields": ["name", "provisional_password"]})
+        self.assertEqual([r["id"] for r in rows], [self.ids["pupil_a"]])
+        self.assertTrue(rows[0]["provisional_password"])
+        # Guardians: no.
+        self.refused("agent", "educonnect.guardian", "search_read", [[]])
+        self.refused("agent", "educonnect.guardian", "read",
+                     [[self.ids["guardian_a"]], ["name", "provisional_password"]])
+        self.refused("agent", "educonnect.guardian.link", "search_read", [[]])
+        # Pupils of B, by id or by search: no.
+        self.refused("agent", "educonnect.student", "read",
+                     [[self.ids["pupil_b"]], ["name"]])
+        self.refused("agent", "educonnect.student", "read",
+                     [[self.ids["pupil_b"]], ["provisional_password"]])
+        self.assertEqual(self.call("agent", "educonnect.student", "search",
+                                   [[("company_id", "=", self.ids["b"])]]), [])
+        # Secrets it may not print, in any way.
+        self.refused("agent", "educonnect.student", "read",
+                     [[self.ids["pupil_a"]], ["provisional_password_crypt"]])
+        self.refused("agent", "educonnect.student", "search",
+                     [[("provisional_password_crypt", "like", "g%")]])
+        self.refused("agent", "educonnect.student", "read_group",
+                     [[], ["provisional_password_crypt"],
+                      ["provisional_password_crypt"]])
+        self.refused("agent", "educonnect.student", "export_data",
+                     [[self.ids["pupil_a"]], ["provisional_password_crypt"]])
+        fields = self.call("agent", "educonnect.student", "fields_get", [])
+        self.assertNotIn("provisional_password_crypt", fields)
+        # Writes: nothing else than the troubleshooting.
+        self.refused("agent", "educonnect.student", "write",
+                     [[self.ids["pupil_a"]], {"last_name": "AUTRE"}])
+        # Statistics and notification: no.
+        self.refused("agent", "educonnect.stats.dashboard", "read",
+                     [[self.call("agent", "educonnect.stats.dashboard",
+                                 "create", [{}])], ["tables_html"]])
+
+    def test_nobody_but_the_administrator_writes_users_over_xmlrpc(self):
+        group_system = self.call("director", "res.users", "read",
+                                 [[self.ids["director"]], ["groups_id"]])
+        self.assertTrue(group_system)
+        for who in ("agent", "director"):
+            for target in ("staff", "director" if who == "agent" else "agent"):
+                for vals in ({"groups_id": [(4, 1)]},
+                             {"company_id": self.ids["b"]},
+                             {"company_ids": [(4, self.ids["b"])]},
+                             {"login": "pirate"},
+                             {"email": "pirate@example.fr"}):
+                    self.refused(who, "res.users", "write",
+                                 [[self.ids[target]], vals])
+            # Their own groups, establishments and login neither.
+            for vals in ({"groups_id": [(4, 1)]},
+                         {"company_ids": [(4, self.ids["b"])]},
+                         {"login": "pirate"}):
+                self.refused(who, "res.users", "write", [[self.ids[who]], vals])
+        self.assertEqual(self.committed("res.users", self.ids["staff"], "login"),
+                         self.logins["staff"])
+        self.assertEqual(self.committed("res.users", self.ids["agent"],
+                                        "company_ids"), [self.ids["a"]])
+        # Switching to an establishment not held is ignored by Odoo.
+        self.call("agent", "res.users", "write",
+                  [[self.ids["agent"]], {"company_id": self.ids["b"]}])
+        self.assertEqual(self.committed("res.users", self.ids["agent"],
+                                        "company_id")[0], self.ids["a"])
+
+    def test_director_grants_then_withdraws_troubleshooting_over_xmlrpc(self):
+        # Without the role, the staff member cannot reset.
+        self.refused("staff", "educonnect.student", "read",
+                     [[self.ids["pupil_a"]], ["name"]])
+        delegation_id = self.call("director", "educonnect.delegation", "create",
+                                  [{"user_id": self.ids["staff"],
+                                    "role": "troubleshooter"}])
+        before = self.committed("educonnect.student", self.ids["pupil_a"],
+                                "provisional_password")
+        self.reset_pupil("staff")
+        after = self.committed("educonnect.student", self.ids["pupil_a"],
+                               "provisional_password")
+        self.assertNotEqual(after, before)
+        self.call("director", "educonnect.delegation", "unlink",
+                  [[delegation_id]])
+        ctx = {"active_model": "educonnect.student",
+               "active_ids": [self.ids["pupil_a"]], "active_domain": []}
+        wizard_id = self.call("staff", "educonnect.reset.wizard", "create", [{}],
+                              {"context": ctx})
+        self.refused("staff", "educonnect.reset.wizard", "action_confirm",
+                     [[wizard_id]], {"context": ctx})
+        self.assertEqual(self.committed("educonnect.student",
+                                        self.ids["pupil_a"],
+                                        "provisional_password"), after)
+        # The director cannot hand out a role in an establishment not held,
+        # nor the director role.
+        self.refused("director", "educonnect.delegation", "create",
+                     [{"user_id": self.ids["other"], "company_id": self.ids["b"],
+                       "role": "troubleshooter"}])
+        self.refused("director", "educonnect.delegation", "create",
+                     [{"user_id": self.ids["staff"], "role": "director"}])
+        with committed_env() as env:
+            self.assertFalse(env["educonnect.delegation"].search(
+                [("user_id", "in", [self.ids["staff"], self.ids["other"]])]))
