@@ -29,6 +29,7 @@ from odoo.http import request
 
 from ..models.educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
 from ..models.educonnect_verification import mask_destination, normalise_mobile
+from ..tools.logins import exact_login_domain
 from .activation import check_chosen_password
 
 _logger = logging.getLogger(__name__)
@@ -373,7 +374,7 @@ class EduconnectSignIn(http.Controller):
         """(account, channel, destination) to send a recovery code to."""
         for model in ("educonnect.student", "educonnect.guardian"):
             account = request.env[model].sudo().search([
-                ("login", "=ilike", (login or "").strip()),
+                *exact_login_domain(login),
                 ("state", "=", "activated"), ("user_id", "!=", False)], limit=1)
             if not account:
                 continue

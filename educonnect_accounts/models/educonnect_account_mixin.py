@@ -15,7 +15,7 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..reports.pdf import render_standalone_pdf
 from ..tools.crypto import decrypt_secret, encrypt_secret
-from ..tools.logins import login_base, login_candidates
+from ..tools.logins import exact_login_domain, login_base, login_candidates
 from ..tools.passwords import generate_provisional_password
 
 _logger = logging.getLogger(__name__)
@@ -562,7 +562,7 @@ class EduconnectAccountMixin(models.AbstractModel):
         today = fields.Date.context_today(self)
         for model in ("educonnect.student", "educonnect.guardian"):
             accounts = self.env[model].sudo().search([
-                ("login", "=ilike", login.strip()),
+                *exact_login_domain(login),
                 ("state", "in", ("notified", "activating")),
                 ("provisional_password_crypt", "!=", False),
                 "|", ("letter_expiry_date", "=", False),

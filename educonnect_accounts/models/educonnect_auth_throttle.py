@@ -21,6 +21,8 @@ from psycopg2 import sql
 import odoo
 from odoo import api, fields, models
 
+from ..tools.logins import exact_login_domain
+
 _logger = logging.getLogger(__name__)
 
 DEFAULTS = {
@@ -189,7 +191,7 @@ class EduconnectAuthThrottle(models.Model):
     def _trace_lock(self, login):
         for model in ("educonnect.student", "educonnect.guardian"):
             accounts = self.env[model].sudo().with_context(
-                active_test=False).search([("login", "=ilike", login.strip())])
+                active_test=False).search(exact_login_domain(login))
             for account in accounts:
                 account._educonnect_trace(
                     "lock", "%s" % self._param("educonnect.throttle_login_max"),

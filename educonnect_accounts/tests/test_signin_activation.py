@@ -127,6 +127,16 @@ class TestLetterActivation(SigninCase):
         self.assertEqual(len(bodies), 1)
         self.assertEqual(self.account("educonnect.student", pupil_id)["state"], "notified")
 
+    def test_wildcards_in_the_identifiant_open_no_account(self):
+        """« % » or « _ » typed as identifiant must not try the password
+        against every account."""
+        pupil_id, login, provisional = self.make_pupil("Joker")
+        for typed in ("%", login[:2] + "%", login.replace(".", "_")):
+            _s, response = self.web_login(typed, provisional)
+            self.assertEqual(response.status_code, 200, typed)
+            self.assertIn("Identifiant ou mot de passe incorrect", response.text)
+        self.assertEqual(self.account("educonnect.student", pupil_id)["state"], "notified")
+
     def test_guardian_confirms_email_by_code_before_choosing_password(self):
         guardian_id, login, provisional = self.make_guardian("Nadia", "Yanis")
         session, response = self.web_login(login, provisional)

@@ -49,3 +49,11 @@ def login_candidates(base, taken):
         if candidate not in taken:
             yield candidate
         n += 1
+
+
+def exact_login_domain(login):
+    """A domain matching this identifiant exactly, whatever its case: the
+    typed text is escaped, so ``%`` or ``_`` cannot match other accounts."""
+    escaped = (login or "").strip().replace("\\", "\\\\") \
+        .replace("%", "\\%").replace("_", "\\_")
+    return [("login", "=ilike", escaped)]
