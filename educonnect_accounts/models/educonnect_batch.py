@@ -20,6 +20,7 @@ batch, joined into the downloadable file at the end and then deleted; job
 results are a sentence without any password.
 """
 import base64
+import contextlib
 import io
 import json
 import logging
@@ -28,12 +29,13 @@ import psycopg2
 from PyPDF2 import PdfFileReader, PdfFileWriter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
 from ..tools.crypto import decrypt_secret, encrypt_secret
+from .educonnect_account_mixin import ACTION_ROLES
 
 _logger = logging.getLogger(__name__)
 
@@ -176,11 +178,42 @@ class EduconnectBatch(models.Model):
         end of the batch). Returns a sentence for the job's result."""
         self.ensure_one()
         self._lock()
-        if self.env.uid != self.user_id.id:
-            # The runner performs jobs as the superuser: act with the rights,
-            # establishment and name (traces) of the staff member instead.
-            return self.sudo(self.user_id.id)._process_next_chunk()
-        return self._process_next_chunk()
+        with self._in_batch_establishment():
+            if self.env.uid != self.user_id.id:
+                # The runner performs jobs as the superuser: act with the
+                # rights, establishment and name (traces) of the staff member.
+                return self.sudo(self.user_id.id)._process_next_chunk()
+            return self._process_next_chunk()
+
+    @contextlib.contextmanager
+    def _in_batch_establishment(self):
+        """The staff member may have chosen another establishment since the
+        batch started: the chunk is processed in the batch's establishment,
+        provided the member still holds the role there. The choice is
+        changed inside this transaction only and put back before it ends:
+        the member's session never sees it."""
+        user = self.sudo().user_id
+        company = self.sudo().company_id
+        current = user.company_id
+        if not company or current == company:
+            yield
+            return
+        role = ACTION_ROLES[self.action]
+        if company not in user.company_ids or \
+                not user._educonnect_has_role(role, company=company):
+            raise AccessError(_("%s no longer holds the rights needed for this "
+                                "batch in %s.") % (user.name, company.name))
+        self._set_user_company(user, company)
+        try:
+            yield
+        finally:
+            self._set_user_company(user, current)
+
+    def _set_user_company(self, user, company):
+        self.env.cr.execute("UPDATE res_users SET company_id = %s WHERE id = %s",
+                            [company.id, user.id])
+        self.env.cache.invalidate()
+        self.env["ir.rule"].clear_caches()
 
     def _process_next_chunk(self):
         if self.state in ("done", "failed"):

@@ -4,6 +4,7 @@ import io
 from unittest.mock import patch
 
 from odoo.addons.queue_job.job import Job
+from odoo.exceptions import AccessError
 
 from .common import AccountActionCase, pdf_pages
 
@@ -282,6 +283,31 @@ class TestBackgroundBatches(AccountActionCase):
         self.assertEqual(batch.state, "done")
         self.assertIn(self.agent.partner_id,
                       batch.message_ids.mapped("needaction_partner_ids"))
+
+    def test_a_batch_goes_on_in_its_establishment_after_the_user_switches(self):
+        """The agent starts a batch in the collège, then chooses the lycée:
+        the batch still processes the collège's pupils, and the agent's
+        choice (the lycée) is left as it is."""
+        self.agent.write({"company_ids": [(4, self.lycee.id)]})
+        self.env["educonnect.delegation"].create({
+            "user_id": self.agent.id, "company_id": self.lycee.id,
+            "role": "manager"})
+        batch = self.start()
+        self.agent.write({"company_id": self.lycee.id})
+        self.run_jobs()
+        batch.invalidate_cache()
+        self.assertEqual((batch.state, batch.letter_count), ("done", 10))
+        self.assertEqual(set(self.pupils.mapped("state")), {"notified"})
+        self.agent.invalidate_cache()
+        self.assertEqual(self.agent.company_id, self.lycee)
+
+    def test_a_batch_stops_where_its_user_lost_the_role(self):
+        batch = self.start()
+        self.env["educonnect.delegation"].search([
+            ("user_id", "=", self.agent.id)]).unlink()
+        with self.assertRaises(AccessError):
+            self.run_jobs()
+        self.assertEqual(set(self.pupils.mapped("state")), {"not_notified"})
 
     def test_a_batch_and_its_file_belong_to_the_staff_member_who_started_it(self):
         batch = self.start()
