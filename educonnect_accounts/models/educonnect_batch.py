@@ -340,6 +340,23 @@ class EduconnectBatch(models.Model):
                 "url": "/web/content/%d?download=true" % self.attachment_id.id}
 
     @api.multi
+    def action_list_accounts(self):
+        """After a reset batch, hand out the new credentials: the list of
+        the accounts of the batch (3.4: « Lister les comptes »)."""
+        self.ensure_one()
+        ids = [i for chunk in self.chunk_ids for i in chunk._ids_list()]
+        if self.population == "guardian":
+            records = self.env["educonnect.guardian.link"].search(
+                [("guardian_id", "in", ids)])
+        else:
+            records = self.env["educonnect.student"].browse(ids).exists()
+        return {
+            "type": "ir.actions.act_window", "res_model": "educonnect.list.wizard",
+            "name": _("List accounts"), "view_mode": "form", "target": "new",
+            "context": {"active_model": records._name, "active_ids": records.ids},
+        }
+
+    @api.multi
     def action_refresh(self):
         return True
 

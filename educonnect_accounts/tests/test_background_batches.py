@@ -271,6 +271,13 @@ class TestBackgroundBatches(AccountActionCase):
         self.assertEqual(sum(traces.mapped("account_count")), 10)
         for pupil in self.pupils:
             self.assertNotEqual(self.stored_password(pupil), before[pupil.id])
+        # « Lister les comptes » from the finished batch: the new passwords.
+        action = batch.action_list_accounts()
+        self.assertEqual(action["res_model"], "educonnect.list.wizard")
+        self.assertEqual(sorted(action["context"]["active_ids"]), sorted(self.pupils.ids))
+        wizard = self.env["educonnect.list.wizard"].sudo(self.agent).with_context(
+            action["context"]).create({"list_format": "csv"})
+        self.assertEqual(len(wizard._accounts()), 10)
 
     def test_a_staff_member_without_email_gets_the_batch_and_the_message(self):
         self.assertFalse(self.agent.email)
