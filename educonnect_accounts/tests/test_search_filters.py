@@ -149,3 +149,36 @@ class TestGuardianSearchFilters(SearchViewMixin, EduconnectCase):
         self.brun.write({"state": "activating", "origin": "self_registration"})
         self.assertEqual((row.state, row.origin),
                          ("activating", "self_registration"))
+
+
+class TestNameSearchIndexes(EduconnectCase):
+    """The « Nom ou prénom » searches are served by trigram indexes whose
+    pending list stays small, so that a bulk write (a SIECLE import, a whole
+    establishment notified) does not turn an académie-wide search into a
+    sequential scan of every account (bin/bench search, BENCHMARKS.md)."""
+
+    SEARCHED = {
+        "educonnect_student": {"name", "first_name", "login"},
+        "educonnect_guardian": {"name", "first_name", "login"},
+        "educonnect_guardian_link": {"guardian_name", "student_name"},
+    }
+
+    def test_name_searches_have_trigram_indexes_with_a_small_pending_list(self):
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        self.assertTrue(cr.fetchone(), "pg_trgm is created by the addon")
+        for table, columns in self.SEARCHED.items():
+            cr.execute("""
+                SELECT a.attname, c.reloptions
+                  FROM pg_index i
+                  JOIN pg_class c ON c.oid = i.indexrelid
+                  JOIN pg_opclass o ON o.oid = i.indclass[0]
+                  JOIN pg_attribute a ON a.attrelid = i.indrelid
+                                     AND a.attnum = i.indkey[0]
+                 WHERE i.indrelid = %s::regclass
+                   AND o.opcname = 'gin_trgm_ops'""", (table,))
+            found = dict(cr.fetchall())
+            self.assertEqual(set(found), columns, table)
+            for column, options in found.items():
+                self.assertIn("gin_pending_list_limit=256", options or [],
+                              "%s.%s" % (table, column))
