@@ -3,6 +3,7 @@ import os
 from babel.messages.pofile import read_po
 
 from odoo.tests.common import TransactionCase
+from odoo.tools.translate import trans_generate
 
 ADDONS = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
@@ -82,3 +83,18 @@ class TestAccountLabels(TransactionCase):
             missing = [m.id for m in catalog if m.id and not m.string]
             self.assertFalse(missing, "%s: untranslated %s" % (addon, missing))
             self.assertGreater(len(catalog), 20)
+
+    def test_every_source_string_of_the_code_and_data_is_in_fr_po(self):
+        """What Odoo itself exports for translation (``_()`` of the code,
+        fields, selections, views, menus, data) is all in fr.po: a string
+        added without running bin/i18n would show in English."""
+        for addon in ("educonnect_accounts", "educonnect_accounts_stats"):
+            path = os.path.join(ADDONS, addon, "i18n", "fr.po")
+            with open(path, "rb") as handle:
+                known = {m.id for m in read_po(handle) if m.id and m.string}
+            exported = {row[4] for row in trans_generate(
+                "fr_FR", [addon], self.env.cr) if row[0] == addon}
+            self.assertGreater(len(exported), 50, addon)
+            missing = sorted(exported - known)
+            self.assertFalse(missing, "%s: not in i18n/fr.po (run bin/i18n): %s"
+                             % (addon, missing))
