@@ -14,6 +14,18 @@ transaction, then queues the next job, so that:
   (the chunk's state is read under the lock) and never skip one (always the
   next pending chunk).
 
+When a job cannot go on, the batch says so instead of waiting forever:
+
+- a refusal (the staff member lost the role, an account no longer allowed…)
+  ends the batch « Échoué » with its reason, and the staff member is told;
+- an unexpected error fails the job (queue_job keeps the traceback for the
+  administrator); the batch is « Échoué » too, and its owner may resume it
+  (the chunks already done stay done);
+- a job left « started » by a worker that died (killed at the time limit,
+  out of memory, server stopped) is put back in the queue by a cron after
+  ``batch_job_timeout`` minutes (15 by default), at most
+  ``MAX_INTERRUPTIONS`` times, after which the batch fails.
+
 Secrets: the jobs' arguments are the batch record only; the partial files
 (letters PDF of a chunk, encrypted rows of a list) are attachments of the
 batch, joined into the downloadable file at the end and then deleted; job
@@ -24,12 +36,14 @@ import contextlib
 import io
 import json
 import logging
+from datetime import timedelta
 
 import psycopg2
 from PyPDF2 import PdfFileReader, PdfFileWriter
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import (AccessError, MissingError, UserError,
+                             ValidationError)
 
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
@@ -41,6 +55,10 @@ _logger = logging.getLogger(__name__)
 
 BATCH_THRESHOLD = 500
 BATCH_CHUNK_SIZE = 200
+BATCH_JOB_TIMEOUT = 15  # minutes a chunk's job may stay « started »
+MAX_INTERRUPTIONS = 3
+#: Errors that are an answer to give the staff member, not a bug.
+REFUSALS = (AccessError, MissingError, UserError, ValidationError)
 WIZARDS = {"notify": "educonnect.notify.wizard",
            "reset": "educonnect.reset.wizard",
            "list": "educonnect.list.wizard"}
@@ -89,6 +107,10 @@ class EduconnectBatch(models.Model):
                                     readonly=True, ondelete="set null")
     result_message = fields.Text(string="Result", readonly=True)
     date_done = fields.Datetime(string="Finished on", readonly=True)
+    interruption_count = fields.Integer(
+        string="Interruptions", readonly=True,
+        help="Times a job of this batch was found interrupted (its worker "
+             "stopped) and put back in the queue.")
     job_uuid = fields.Char(string="Current job", readonly=True, copy=False)
     job_state = fields.Char(string="State of the current job",
                             compute="_compute_job_state")
@@ -126,6 +148,10 @@ class EduconnectBatch(models.Model):
     @api.model
     def _chunk_size(self):
         return self._setting("batch_chunk_size", BATCH_CHUNK_SIZE)
+
+    @api.model
+    def _job_timeout(self):
+        return self._setting("batch_job_timeout", BATCH_JOB_TIMEOUT)
 
     # -- creation --------------------------------------------------------------
 
@@ -177,13 +203,22 @@ class EduconnectBatch(models.Model):
         """Process the next pending chunk, then queue the next job (or the
         end of the batch). Returns a sentence for the job's result."""
         self.ensure_one()
+        # Messages and file names in the staff member's language, whatever
+        # the context the job runner gives.
+        self = self.with_context(lang=self.sudo().user_id.lang or "fr_FR")
         self._lock()
-        with self._in_batch_establishment():
-            if self.env.uid != self.user_id.id:
-                # The runner performs jobs as the superuser: act with the
-                # rights, establishment and name (traces) of the staff member.
-                return self.sudo(self.user_id.id)._process_next_chunk()
-            return self._process_next_chunk()
+        try:
+            with self.env.cr.savepoint(), self._in_batch_establishment():
+                if self.env.uid != self.user_id.id:
+                    # The runner performs jobs as the superuser: act with the
+                    # rights, establishment and name (traces) of the staff
+                    # member.
+                    return self.sudo(self.user_id.id)._process_next_chunk()
+                return self._process_next_chunk()
+        except REFUSALS as exc:
+            # Nothing of the chunk is left (savepoint); the chunks done stay.
+            _logger.info("EduConnect batch %d stopped: %s", self.id, exc.name)
+            return self._fail(exc.name)
 
     @contextlib.contextmanager
     def _in_batch_establishment(self):
@@ -195,14 +230,14 @@ class EduconnectBatch(models.Model):
         user = self.sudo().user_id
         company = self.sudo().company_id
         current = user.company_id
+        role = ACTION_ROLES[self.action]
+        if company and (company not in user.company_ids or
+                        not user._educonnect_has_role(role, company=company)):
+            raise AccessError(_("%s no longer holds the rights needed for this "
+                                "batch in %s.") % (user.name, company.name))
         if not company or current == company:
             yield
             return
-        role = ACTION_ROLES[self.action]
-        if company not in user.company_ids or \
-                not user._educonnect_has_role(role, company=company):
-            raise AccessError(_("%s no longer holds the rights needed for this "
-                                "batch in %s.") % (user.name, company.name))
         self._set_user_company(user, company)
         try:
             yield
@@ -309,6 +344,65 @@ class EduconnectBatch(models.Model):
             subtype="mail.mt_comment")
         return values["result_message"]
 
+    def _fail(self, reason):
+        """End the batch « Échoué » with ``reason`` and tell its owner."""
+        self = self.sudo()
+        message = _("Stopped after %d of %d account(s): %s") % (
+            self.done_count, self.total_count, reason)
+        self.write({"state": "failed", "date_done": fields.Datetime.now(),
+                    "result_message": message})
+        bot = self.env.ref("base.partner_root")
+        self.message_post(
+            body=_("%s: stopped. %s") % (self.name, message),
+            partner_ids=self.user_id.partner_id.ids, author_id=bot.id,
+            email_from=bot.email or self.company_id.email or False,
+            subtype="mail.mt_comment")
+        return message
+
+    @api.model
+    def _job_failed(self, jobs):
+        """queue_job gave up on ``jobs`` (an unexpected error, or too many
+        interruptions): their batches fail. The traceback stays on the job,
+        for the administrator; the staff member reads a sentence."""
+        uuids = jobs.mapped("uuid")
+        for batch in self.sudo().search([("job_uuid", "in", uuids),
+                                         ("state", "in", ("queued", "running"))]):
+            batch = batch.with_context(lang=batch.user_id.lang or "fr_FR")
+            batch._fail(_("an unexpected error stopped the processing. You can "
+                          "resume the batch; if the error comes back, tell "
+                          "the administrator (job %s).") % batch.job_uuid)
+
+    @api.model
+    def _requeue_interrupted_jobs(self):
+        """Cron: the jobs of batches left « started » for longer than the
+        timeout by a worker that died go back to the queue (a chunk is
+        processed again from its start: nothing of it was committed); after
+        ``MAX_INTERRUPTIONS``, the job fails, and its batch with it."""
+        limit = fields.Datetime.to_string(fields.Datetime.from_string(
+            fields.Datetime.now()) - timedelta(minutes=self._job_timeout()))
+        jobs = self.env["queue.job"].sudo().search([
+            ("model_name", "=", self._name), ("state", "=", "started"),
+            ("date_started", "<=", limit)])
+        batches = self.sudo().search([("job_uuid", "in", jobs.mapped("uuid"))])
+        by_uuid = {batch.job_uuid: batch for batch in batches}
+        for job_record in jobs:
+            batch = by_uuid.get(job_record.uuid)
+            count = (batch.interruption_count if batch else 0) + 1
+            if batch:
+                batch.interruption_count = count
+            if count >= MAX_INTERRUPTIONS:
+                job_record.write({
+                    "state": "failed",
+                    "exc_info": "Interrupted %d times (worker stopped for "
+                                "more than %d minutes)." % (
+                                    count, self._job_timeout())})
+            else:
+                _logger.warning("EduConnect batch job %s interrupted (started "
+                                "at %s): put back in the queue.",
+                                job_record.uuid, job_record.date_started)
+                job_record.requeue()
+        return len(jobs)
+
     @staticmethod
     def _join_pdfs(parts):
         parts = parts.sorted(lambda a: a.id)
@@ -361,6 +455,23 @@ class EduconnectBatch(models.Model):
         return True
 
     @api.multi
+    def action_resume(self):
+        """Go on with a failed batch from its next pending chunk."""
+        self.ensure_one()
+        if self.state != "failed":
+            raise UserError(_("Only a stopped batch can be resumed."))
+        if not self.chunk_ids.filtered(lambda c: c.state == "pending"):
+            raise UserError(_("Every chunk of this batch was processed."))
+        role = ACTION_ROLES[self.action]
+        if not self.env.user._educonnect_has_role(role, company=self.company_id):
+            raise AccessError(_("You no longer hold the rights needed for this "
+                                "batch in %s.") % self.company_id.name)
+        self.sudo().write({"state": "running", "date_done": False,
+                           "result_message": False, "interruption_count": 0})
+        self._queue_next()
+        return True
+
+    @api.multi
     def unlink(self):
         # The files (they hold provisional passwords) go with the batch.
         self.env["ir.attachment"].sudo().search([
@@ -385,3 +496,16 @@ class EduconnectBatchChunk(models.Model):
 
     def _ids_list(self):
         return [int(i) for i in (self.record_ids or "").split(",") if i]
+
+
+class QueueJob(models.Model):
+    _inherit = "queue.job"
+
+    @api.multi
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "failed":
+            failed = self.filtered(lambda j: j.model_name == "educonnect.batch")
+            if failed:
+                self.env["educonnect.batch"]._job_failed(failed)
+        return result

@@ -4,7 +4,7 @@ import io
 from unittest.mock import patch
 
 from odoo.addons.queue_job.job import Job
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import AccountActionCase, pdf_pages
 
@@ -71,6 +71,33 @@ class TestBackgroundBatches(AccountActionCase):
             self.run_job(jobs[0])
             done += 1
         return done
+
+    def run_job_failing(self, record, error):
+        """Perform one job whose chunk raises ``error``, and record the
+        failure as /queue_job/runjob does (in its own transaction)."""
+        job = Job.load(self.env, record.uuid)
+        job.set_started()
+        job.store()
+        Batch = type(self.env["educonnect.batch"])
+        with self.assertRaises(type(error)), self.env.cr.savepoint(), \
+                patch.object(Batch, "_process_chunk", side_effect=error):
+            job.perform()
+        self.env.cache.invalidate()
+        job.set_failed(exc_info="Traceback (most recent call last):\n%r" % error)
+        job.store()
+        self.env.cache.invalidate()
+        return job
+
+    def started_long_ago(self, record):
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_started = now() at time zone 'utc' "
+            "- interval '1 hour' WHERE id = %s", [record.id])
+        self.env.cache.invalidate()
+
+    def messages_to_agent(self, batch):
+        return self.env["mail.message"].search([
+            ("model", "=", "educonnect.batch"), ("res_id", "=", batch.id),
+            ("needaction_partner_ids", "in", self.agent.partner_id.ids)])
 
     def requeue_stuck_jobs(self):
         """What an administrator (or bin/demo before starting Odoo) does after
@@ -308,13 +335,99 @@ class TestBackgroundBatches(AccountActionCase):
         self.agent.invalidate_cache()
         self.assertEqual(self.agent.company_id, self.lycee)
 
-    def test_a_batch_stops_where_its_user_lost_the_role(self):
+    def test_a_batch_stops_where_its_user_lost_the_role_and_says_why(self):
         batch = self.start()
+        self.run_jobs(1)
+        # The director makes the agent a troubleshooting agent only: they
+        # may no longer notify accounts (section 5).
         self.env["educonnect.delegation"].search([
-            ("user_id", "=", self.agent.id)]).unlink()
+            ("user_id", "=", self.agent.id)]).write({"role": "troubleshooter"})
+        self.run_jobs()
+        batch.invalidate_cache()
+        self.assertEqual((batch.state, batch.done_count), ("failed", 4))
+        self.assertIn("Arrêté après 4 compte(s) sur 10", batch.result_message)
+        self.assertIn("test.agent", batch.result_message)
+        # The chunk done stays done; nothing of the others was processed.
+        self.assertEqual(len(self.pupils.filtered(
+            lambda p: p.state == "notified")), 4)
+        self.assertFalse(self.pending_jobs())
+        self.assertIn(batch.result_message, self.messages_to_agent(batch)[0].body)
+        # The role is still missing: the batch cannot be resumed.
         with self.assertRaises(AccessError):
-            self.run_jobs()
-        self.assertEqual(set(self.pupils.mapped("state")), {"not_notified"})
+            batch.action_resume()
+
+    def test_an_unexpected_error_stops_the_batch_which_can_be_resumed(self):
+        batch = self.start(reset_password=True)
+        self.run_jobs(1)
+        failing = self.pending_jobs()[0]
+        self.run_job_failing(failing, RuntimeError("wkhtmltopdf crashed"))
+        batch.invalidate_cache()
+        self.assertEqual(failing.state, "failed")
+        self.assertEqual((batch.state, batch.done_count), ("failed", 4))
+        self.assertIn("erreur inattendue", batch.result_message)
+        self.assertNotIn("wkhtmltopdf", batch.result_message,
+                         "the traceback is for the administrator, on the job")
+        self.assertIn("erreur inattendue", self.messages_to_agent(batch)[0].body)
+        batch.action_resume()
+        self.assertEqual(batch.state, "running")
+        self.run_jobs()
+        batch.invalidate_cache()
+        self.assertEqual((batch.state, batch.done_count), ("done", 10))
+        pages = pdf_pages(self.file_of(batch))
+        self.assertEqual(len(pages), 10)
+        for pupil in self.pupils:  # once each, with the password that works
+            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
+            self.assertEqual(
+                sum(pupil.login in page and self.stored_password(pupil) in page
+                    for page in pages), 1, pupil.name)
+
+    def test_a_done_batch_cannot_be_resumed(self):
+        batch = self.start()
+        self.run_jobs()
+        with self.assertRaises(UserError):
+            batch.action_resume()
+
+    def test_a_job_left_started_by_a_dead_worker_is_requeued_by_the_watchdog(self):
+        batch = self.start(reset_password=True)
+        self.run_jobs(1)
+        killed = self.pending_jobs()[0]
+        self.run_job(killed, kill=True)
+        Batch = self.env["educonnect.batch"]
+        # Started a minute ago: it may still be working.
+        self.assertEqual(Batch._requeue_interrupted_jobs(), 0)
+        self.assertEqual(killed.state, "started")
+        self.started_long_ago(killed)
+        self.assertEqual(Batch._requeue_interrupted_jobs(), 1)
+        self.assertEqual(killed.state, "pending")
+        self.assertEqual(batch.interruption_count, 1)
+        self.run_jobs()
+        batch.invalidate_cache()
+        self.assertEqual((batch.state, batch.done_count), ("done", 10))
+        pages = pdf_pages(self.file_of(batch))
+        for pupil in self.pupils:
+            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
+            self.assertEqual(
+                sum(pupil.login in page and self.stored_password(pupil) in page
+                    for page in pages), 1, pupil.name)
+
+    def test_a_batch_interrupted_three_times_fails_and_its_user_is_told(self):
+        batch = self.start()
+        self.run_jobs(1)
+        Batch = self.env["educonnect.batch"]
+        for _n in range(3):
+            job = self.env["queue.job"].search([
+                ("uuid", "=", batch.job_uuid)])
+            self.assertEqual(job.state, "pending")
+            self.run_job(job, kill=True)
+            self.started_long_ago(job)
+            Batch._requeue_interrupted_jobs()
+        batch.invalidate_cache()
+        self.assertEqual(job.state, "failed")
+        self.assertEqual((batch.state, batch.interruption_count), ("failed", 3))
+        self.assertIn("Arrêté après 4 compte(s) sur 10", batch.result_message)
+        self.assertTrue(self.messages_to_agent(batch))
+        self.assertEqual(len(self.pupils.filtered(
+            lambda p: p.state == "notified")), 4)
 
     def test_a_batch_and_its_file_belong_to_the_staff_member_who_started_it(self):
         batch = self.start()
