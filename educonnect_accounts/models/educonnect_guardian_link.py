@@ -14,6 +14,11 @@ RELATIONSHIPS = [
 ]
 
 
+#: The guardian's account columns shown on each row of the guardian list.
+ACCOUNT_COLUMNS = ("login", "email", "state", "origin", "notification_date",
+                   "last_login_date")
+
+
 class EduconnectGuardianLink(models.Model):
     """A guardian's legal responsibility for a pupil.
 
@@ -47,23 +52,27 @@ class EduconnectGuardianLink(models.Model):
                              readonly=True, string="MEF")
     guardian_name = fields.Char(related="guardian_id.name", store=True,
                                 readonly=True, string="Guardian name")
-    login = fields.Char(related="guardian_id.login", readonly=True,
-                        string="Login")
     # The account columns follow the guardian without being copied on each
-    # row: notifying 4,000 guardians must not rewrite 5,000 rows.
-    email = fields.Char(related="guardian_id.email", readonly=True,
+    # row: notifying 4,000 guardians must not rewrite 5,000 rows. They are
+    # read for a whole page at once (``_compute_account``), not through one
+    # related field each (five passes over the page and a translated
+    # selection lookup per value: 200 ms for a page of 80 rows).
+    login = fields.Char(compute="_compute_account", search="_search_login",
+                        string="Login")
+    email = fields.Char(compute="_compute_account", search="_search_email",
                         string="E-mail")
-    has_email = fields.Boolean(compute="_compute_has_email",
+    has_email = fields.Boolean(compute="_compute_account",
                                search="_search_has_email",
                                string="Has an e-mail")
-    state = fields.Selection(ACCOUNT_STATES, related="guardian_id.state",
-                             readonly=True, string="Account state")
-    origin = fields.Selection(ACCOUNT_ORIGINS, related="guardian_id.origin",
-                              readonly=True, string="Account origin")
-    notification_date = fields.Date(related="guardian_id.notification_date",
-                                    readonly=True)
-    last_login_date = fields.Datetime(related="guardian_id.last_login_date",
-                                      readonly=True,
+    state = fields.Selection(ACCOUNT_STATES, compute="_compute_account",
+                             search="_search_state", string="Account state")
+    origin = fields.Selection(ACCOUNT_ORIGINS, compute="_compute_account",
+                              search="_search_origin", string="Account origin")
+    notification_date = fields.Date(compute="_compute_account",
+                                    search="_search_notification_date",
+                                    string="Notification date")
+    last_login_date = fields.Datetime(compute="_compute_account",
+                                      search="_search_last_login_date",
                                       string="Last connection date")
 
     _sql_constraints = [
@@ -71,14 +80,55 @@ class EduconnectGuardianLink(models.Model):
          "This guardian is already linked to this pupil."),
     ]
 
-    @api.depends("guardian_id.email")
-    def _compute_has_email(self):
+    @api.depends("guardian_id.login", "guardian_id.email", "guardian_id.state",
+                 "guardian_id.origin", "guardian_id.notification_date",
+                 "guardian_id.last_login_date")
+    def _compute_account(self):
+        # As related fields do, read as the superuser: the rows the user may
+        # see show their guardian's account. One query for the whole page.
+        link_ids = tuple(i for i in self.ids if isinstance(i, int))
+        accounts = {}
+        if link_ids:
+            self.env.cr.execute(
+                "SELECT l.id, {} FROM educonnect_guardian_link l "
+                "JOIN educonnect_guardian g ON g.id = l.guardian_id "
+                "WHERE l.id IN %s".format(
+                    ", ".join("g." + c for c in ACCOUNT_COLUMNS)), [link_ids])
+            accounts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        empty = (False,) * len(ACCOUNT_COLUMNS)
+        fields_ = [self._fields[name] for name in ACCOUNT_COLUMNS]
         for link in self:
-            link.has_email = bool(link.guardian_id.email)
+            values = accounts.get(link.id)
+            if values is None:  # a row not saved yet (form), or no guardian
+                values = tuple(link.guardian_id[name] for name in
+                               ACCOUNT_COLUMNS) if link.guardian_id else empty
+            cache = {field.name: field.convert_to_cache(value, link,
+                                                        validate=False)
+                     for field, value in zip(fields_, values)}
+            cache["has_email"] = bool(cache["email"])
+            link._cache.update(cache)
+
+    def _search_login(self, operator, value):
+        return [("guardian_id.login", operator, value)]
+
+    def _search_email(self, operator, value):
+        return [("guardian_id.email", operator, value)]
 
     def _search_has_email(self, operator, value):
         with_email = (operator == "=") == bool(value)
         return [("guardian_id.email", "!=" if with_email else "=", False)]
+
+    def _search_state(self, operator, value):
+        return [("guardian_id.state", operator, value)]
+
+    def _search_origin(self, operator, value):
+        return [("guardian_id.origin", operator, value)]
+
+    def _search_notification_date(self, operator, value):
+        return [("guardian_id.notification_date", operator, value)]
+
+    def _search_last_login_date(self, operator, value):
+        return [("guardian_id.last_login_date", operator, value)]
 
     @api.model
     def create(self, vals):

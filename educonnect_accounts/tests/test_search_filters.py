@@ -142,6 +142,29 @@ class TestGuardianSearchFilters(SearchViewMixin, EduconnectCase):
         self.assertEqual(self.search_with(model, ["origin_unknown"]),
                          self.links(self.brun))
 
+    def test_guardian_list_reads_the_accounts_without_a_query_per_row(self):
+        """The account columns of the rows cost the same queries whatever the
+        number of rows (no query, nor Python pass, per row or per column)."""
+        fields = ["student_name", "guardian_name", "login", "email",
+                  "has_email", "state", "origin", "notification_date",
+                  "last_login_date"]
+        rows = self.Link.search([("company_id", "=", self.college.id)])
+        counts = []
+        for page in (rows[:1], rows):
+            page.invalidate_cache()
+            before = self.env.cr.sql_log_count
+            values = page.read(fields)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1])
+        by_id = {v["id"]: v for v in values}
+        row = self.links(self.mother, self.hugo)
+        self.assertEqual(
+            {k: by_id[row.id][k] for k in ("login", "email", "has_email",
+                                           "state", "origin")},
+            {"login": self.mother.login, "email": "sophie.adam@example.fr",
+             "has_email": True, "state": "activated",
+             "origin": "franceconnect"})
+
     def test_guardian_row_follows_the_account(self):
         self.brun.write({"email": False})
         row = self.links(self.brun)
