@@ -46,6 +46,10 @@ class TestLetterActivation(SigninCase):
         self.assertIn("Mon compte EduConnect", home)
         self.assertIn(login, home)
         self.assertIn("Activé", home)
+        # The portal's own sidebar is in French too.
+        self.assertIn("Mes coordonnées", home)
+        self.assertIn(">Modifier</a>", home)
+        self.assertNotIn(">Change</a>", home)
 
         account = self.account("educonnect.student", pupil_id)
         self.assertEqual((account["state"], account["origin"]), ("activated", "school"))
