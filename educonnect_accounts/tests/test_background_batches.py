@@ -99,6 +99,17 @@ class TestBackgroundBatches(AccountActionCase):
             ("model", "=", "educonnect.batch"), ("res_id", "=", batch.id),
             ("needaction_partner_ids", "in", self.agent.partner_id.ids)])
 
+    def assert_each_pupil_processed_once(self, batch):
+        """One trace and one letter per pupil, the letter with the password
+        that works (processing an account twice would print a dead one)."""
+        pages = pdf_pages(self.file_of(batch))
+        self.assertEqual(len(pages), len(self.pupils))
+        for pupil in self.pupils:
+            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
+            self.assertEqual(
+                sum(pupil.login in page and self.stored_password(pupil) in page
+                    for page in pages), 1, pupil.name)
+
     def requeue_stuck_jobs(self):
         """What an administrator (or bin/demo before starting Odoo) does after
         a crash: started jobs are pending again."""
@@ -164,12 +175,7 @@ class TestBackgroundBatches(AccountActionCase):
         self.run_jobs()
         self.assertEqual(batch.state, "done")
         self.assertEqual(batch.letter_count, 10)
-        pages = pdf_pages(self.file_of(batch))
-        self.assertEqual(len(pages), 10)
-        for pupil in self.pupils:  # one letter each, with its password
-            self.assertEqual(
-                sum(pupil.login in page and self.stored_password(pupil) in page
-                    for page in pages), 1, pupil.name)
+        self.assert_each_pupil_processed_once(batch)
         # The partial files of the chunks are gone, the download remains.
         files = self.env["ir.attachment"].sudo().search([
             ("res_model", "=", "educonnect.batch"), ("res_id", "=", batch.id)])
@@ -198,13 +204,7 @@ class TestBackgroundBatches(AccountActionCase):
         self.requeue_stuck_jobs()
         self.run_jobs()
         self.assertEqual(batch.state, "done")
-        pages = pdf_pages(self.file_of(batch))
-        self.assertEqual(len(pages), 10)
-        for pupil in self.pupils:
-            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
-            self.assertEqual(
-                sum(pupil.login in page and self.stored_password(pupil) in page
-                    for page in pages), 1, pupil.name)
+        self.assert_each_pupil_processed_once(batch)
 
     def test_killed_between_chunks_restarts_at_the_next_chunk(self):
         batch = self.start()
@@ -227,10 +227,7 @@ class TestBackgroundBatches(AccountActionCase):
         self.run_jobs()
         self.assertEqual((batch.state, batch.done_count), ("done", 10))
         self.assertEqual(batch.chunk_ids.mapped("state"), ["done"] * 3)
-        pages = pdf_pages(self.file_of(batch))
-        self.assertEqual(len(pages), 10)
-        for pupil in self.pupils:
-            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
+        self.assert_each_pupil_processed_once(batch)
 
     def test_secrets_are_never_in_job_records(self):
         batch = self.start(reset_password=True)
@@ -373,13 +370,7 @@ class TestBackgroundBatches(AccountActionCase):
         self.run_jobs()
         batch.invalidate_cache()
         self.assertEqual((batch.state, batch.done_count), ("done", 10))
-        pages = pdf_pages(self.file_of(batch))
-        self.assertEqual(len(pages), 10)
-        for pupil in self.pupils:  # once each, with the password that works
-            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
-            self.assertEqual(
-                sum(pupil.login in page and self.stored_password(pupil) in page
-                    for page in pages), 1, pupil.name)
+        self.assert_each_pupil_processed_once(batch)
 
     def test_a_done_batch_cannot_be_resumed(self):
         batch = self.start()
@@ -403,12 +394,7 @@ class TestBackgroundBatches(AccountActionCase):
         self.run_jobs()
         batch.invalidate_cache()
         self.assertEqual((batch.state, batch.done_count), ("done", 10))
-        pages = pdf_pages(self.file_of(batch))
-        for pupil in self.pupils:
-            self.assertEqual(len(self.notify_traces(pupil)), 1, pupil.name)
-            self.assertEqual(
-                sum(pupil.login in page and self.stored_password(pupil) in page
-                    for page in pages), 1, pupil.name)
+        self.assert_each_pupil_processed_once(batch)
 
     def test_a_batch_interrupted_three_times_fails_and_its_user_is_told(self):
         batch = self.start()
