@@ -188,3 +188,74 @@ class TestDelegation(EduconnectCase):
         action = self.denv["educonnect.home"].create({}).action_open_settings()
         self.assertEqual((action["res_model"], action["res_id"]),
                          ("res.company", self.college.id))
+
+
+class TestRolesOnTheUserForm(EduconnectCase):
+    """The administrator sees and sets, on the user form (« Rôles
+    EduConnect »), a staff member's role in the establishment chosen at the
+    moment, each establishment on its own."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Users = cls.env["res.users"].with_context(no_reset_password=True)
+        both = cls.college | cls.lycee
+        cls.admin = Users.create({
+            "name": "Administratrice", "login": "roles.admin",
+            "company_id": cls.college.id, "company_ids": [(6, 0, both.ids)],
+            "groups_id": [(6, 0, [cls.env.ref("base.group_user").id,
+                                  cls.env.ref("base.group_erp_manager").id])]})
+        cls.staff = Users.create({
+            "name": "Professeure", "login": "roles.prof",
+            "company_id": cls.college.id, "company_ids": [(6, 0, both.ids)]})
+
+    def form_fields(self, user):
+        view = self.env["res.users"].sudo(user).fields_view_get(
+            view_type="form", view_id=self.env.ref("base.view_users_form").id)
+        return view["fields"]
+
+    def roles_on_the_form(self):
+        self.staff.invalidate_cache()
+        return {(d.company_id, d.role) for d in
+                self.staff.sudo(self.admin).educonnect_delegation_ids}
+
+    def test_administrator_gives_a_role_in_the_chosen_establishment(self):
+        self.assertIn("educonnect_delegation_ids", self.form_fields(self.admin))
+        staff = self.staff.sudo(self.admin)
+        staff.write({"educonnect_delegation_ids": [
+            (0, 0, {"company_id": self.college.id, "role": "director"})]})
+        self.assertEqual(self.roles_on_the_form(), {(self.college, "director")})
+        self.assertTrue(self.staff._educonnect_has_role("director", self.college))
+        self.assertFalse(self.staff._educonnect_has_role("troubleshooter",
+                                                         self.lycee))
+        self.assertTrue(self.staff.has_group(
+            "educonnect_accounts.group_educonnect_director"))
+        self.assertEqual(staff.educonnect_delegation_ids.granted_by_id,
+                         self.admin)
+        # The lycée's roles are set once the lycée is chosen; the form then
+        # shows those.
+        with self.assertRaises(AccessError), self.env.cr.savepoint():
+            staff.write({"educonnect_delegation_ids": [
+                (0, 0, {"company_id": self.lycee.id, "role": "manager"})]})
+        self.admin.write({"company_id": self.lycee.id})
+        staff.write({"educonnect_delegation_ids": [
+            (0, 0, {"company_id": self.lycee.id, "role": "manager"})]})
+        self.assertEqual(self.roles_on_the_form(), {(self.lycee, "manager")})
+        self.assertTrue(self.staff._educonnect_has_role("manager", self.lycee))
+        # Removing the line withdraws the role there, and only there.
+        staff.invalidate_cache()
+        staff.write({"educonnect_delegation_ids": [
+            (2, staff.educonnect_delegation_ids.id)]})
+        self.assertFalse(self.staff._educonnect_has_role("manager", self.lycee))
+        self.assertTrue(self.staff._educonnect_has_role("director", self.college))
+
+    def test_the_roles_are_not_on_the_form_of_a_director(self):
+        director = self.env["res.users"].with_context(
+            no_reset_password=True).create({
+                "name": "Proviseur", "login": "roles.proviseur",
+                "company_id": self.lycee.id,
+                "company_ids": [(6, 0, self.lycee.ids)]})
+        self.env["educonnect.delegation"].create({
+            "user_id": director.id, "company_id": self.lycee.id,
+            "role": "director"})
+        self.assertNotIn("educonnect_delegation_ids", self.form_fields(director))
