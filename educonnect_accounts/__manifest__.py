@@ -22,8 +22,10 @@
         "security/educonnect_siecle_import_security.xml",
         "security/educonnect_batch_security.xml",
         "security/educonnect_delegation_security.xml",
+        "security/mail_mail_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/instance_data.xml",
         "data/educonnect_batch_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
@@ -42,7 +44,11 @@
         "views/activation_templates.xml",
         "views/signin_templates.xml",
         "views/res_config_settings_views.xml",
+        "views/branding_templates.xml",
         "views/educonnect_siecle_import_views.xml",
+    ],
+    "qweb": [
+        "static/src/xml/user_menu.xml",
     ],
     "demo": [
         "demo/educonnect_demo.xml",

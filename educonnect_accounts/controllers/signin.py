@@ -24,7 +24,6 @@ import werkzeug.utils
 from odoo import _, fields, http
 from odoo.addons.portal.controllers.web import Home
 from odoo.addons.web.controllers.main import ensure_db
-from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
@@ -166,9 +165,8 @@ class EduconnectSignIn(http.Controller):
                 return self._first_login_page(
                     account, step="start",
                     error=_("Give your e-mail address: a code will be sent to it."))
-            verification, code = request.env["educonnect.verification"].sudo()._start(
+            verification = request.env["educonnect.verification"].sudo()._start(
                 "activation", "email", email, account)
-            verification._send(code)
             account._educonnect_mark_activating()
             pending.update(verification=verification.id,
                            masked=mask_destination(email), at=time.time())
@@ -182,11 +180,8 @@ class EduconnectSignIn(http.Controller):
         account._educonnect_activate(password, email=email or None,
                                      email_confirmed=False if email else None)
         if email:
-            verification, token = request.env["educonnect.verification"].sudo()._start(
+            request.env["educonnect.verification"].sudo()._start(
                 "confirm_email", "email", email, account, link=True)
-            base_url = request.httprequest.url_root.rstrip("/")
-            verification._send(token, url="%s/educonnect/confirm-email?token=%s"
-                               % (base_url, token))
         request.session.pop("educonnect_first_login", None)
         request.env.cr.commit()
         return _sign_in(account.login, password)
@@ -252,16 +247,10 @@ class EduconnectSignIn(http.Controller):
             pending["verification"]).exists(), pending)
 
     def _send_code(self, purpose, channel, destination, account):
-        Verification = request.env["educonnect.verification"].sudo()
-        verification, code = Verification._start(purpose, channel, destination,
-                                                  account)
-        if account:
-            try:
-                verification._send(code)
-            except UserError:
-                # Logged by the gateway; the person sees the same screen.
-                pass
-        return verification
+        """The verification, its code on its way (to nobody without an
+        account: same answer, same time)."""
+        return request.env["educonnect.verification"].sudo()._start(
+            purpose, channel, destination, account)
 
     def _check_code(self, purpose, code, password, confirm):
         """(account, verification, error) for a submitted code."""

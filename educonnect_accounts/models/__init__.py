@@ -1,5 +1,6 @@
 from . import res_company
 from . import educonnect_field_guard
+from . import mail_mail
 from . import educonnect_mef
 from . import educonnect_class
 from . import educonnect_account_mixin

@@ -11,12 +11,13 @@ from psycopg2 import sql
 from PyPDF2 import PdfFileReader, PdfFileWriter
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..reports.pdf import render_standalone_pdf
 from ..tools.crypto import decrypt_secret, encrypt_secret
 from ..tools.logins import exact_login_domain, login_base, login_candidates
 from ..tools.passwords import generate_provisional_password
+from .mail_mail import SECRET_PLACEHOLDER
 
 _logger = logging.getLogger(__name__)
 
@@ -90,6 +91,22 @@ $$;
 """
 
 
+def delivery_label(self, state, date, error):
+    """« Envoyé le 30/11/2026 à 14:05 », « En attente d'envoi », « Non
+    remis : raison » (empty when no e-mail was sent). ``self``: the record
+    shown (Odoo's ``_`` reads the language from it)."""
+    if state == "sent" and date:
+        local = fields.Datetime.context_timestamp(
+            self, fields.Datetime.from_string(date))
+        return _("Sent on %s") % local.strftime("%d/%m/%Y %H:%M")
+    if state == "pending":
+        return _("Waiting to be sent (another try: %s)") % error if error \
+            else _("Waiting to be sent")
+    if state == "failed":
+        return _("Not delivered: %s") % (error or _("unknown error"))
+    return ""
+
+
 class EduconnectAccountMixin(models.AbstractModel):
     """The EduConnect account of a person (pupil or guardian).
 
@@ -151,9 +168,31 @@ class EduconnectAccountMixin(models.AbstractModel):
         "res.users", string="Portal user", readonly=True, copy=False,
         ondelete="set null", index=True,
         help="Created when the holder activates the account.")
+    # The last e-mail sent to the holder (activation link), as the SMTP
+    # server answered (see mail.mail).
+    email_delivery_state = fields.Selection(
+        [("pending", "Waiting to be sent"), ("sent", "Sent"),
+         ("failed", "Not delivered")], string="E-mail delivery",
+        readonly=True, copy=False, index=True)
+    email_delivery_date = fields.Datetime(string="E-mail sent on",
+                                          readonly=True, copy=False)
+    email_delivery_error = fields.Char(string="E-mail delivery error",
+                                       readonly=True, copy=False)
+    email_delivery_label = fields.Char(
+        string="Activation e-mail", compute="_compute_email_delivery_label",
+        help="How the last e-mail to the holder went: sent on…, waiting, or "
+             "not delivered and why.")
 
     # Set by each concrete model.
     _educonnect_population = None
+
+    @api.depends("email_delivery_state", "email_delivery_date",
+                 "email_delivery_error")
+    def _compute_email_delivery_label(self):
+        for rec in self:
+            rec.email_delivery_label = delivery_label(
+                rec, rec.email_delivery_state, rec.email_delivery_date,
+                rec.email_delivery_error)
 
     @api.depends("first_name", "last_name")
     def _compute_name(self):
@@ -628,20 +667,78 @@ class EduconnectAccountMixin(models.AbstractModel):
     @api.multi
     def _educonnect_send_activation_emails(self):
         """E-mail each account its identifiant and an activation link (never
-        a password), through Odoo's mail queue."""
+        a password). The mails leave within seconds (job runner); the link's
+        token is drawn when each mail leaves, so the queue holds none."""
         template = self.env.ref(
             "educonnect_accounts.mail_template_%s_activation"
             % self._educonnect_population)
         base_url = self.env["ir.config_parameter"].sudo().get_param(
             "web.base.url", "").rstrip("/")
-        tokens = self.sudo()._educonnect_new_activation_tokens()
+        url = "%s/educonnect/activation?token=%s" % (base_url,
+                                                      SECRET_PLACEHOLDER)
+        mail_ids = []
         for account in self:
-            url = "%s/educonnect/activation?token=%s" % (base_url,
-                                                          tokens[account.id])
-            template.sudo().with_context(
+            mail_ids.append(template.sudo().with_context(
                 lang="fr_FR", activation_url=url).send_mail(
-                    account.id)
+                    account.id, email_values={
+                        "email_from": account.company_id._educonnect_mail_from(),
+                        "educonnect_res_model": self._name,
+                        "educonnect_res_id": account.id}))
+        self.sudo().write({"email_delivery_state": "pending",
+                           "email_delivery_error": False})
+        self.env["mail.mail"].browse(mail_ids)._educonnect_send_soon()
         self._educonnect_trace("email")
+
+    @api.multi
+    def _educonnect_draw_secret(self):
+        """The activation link's token of the mail leaving now, or None when
+        the account no longer waits for one."""
+        self.ensure_one()
+        if not self.active or self.state not in ("notified", "activating"):
+            return None
+        return self.sudo()._educonnect_new_activation_tokens()[self.id]
+
+    @api.multi
+    def _educonnect_mail_status(self, status, reason=None, mail=None):
+        """How the last e-mail to these accounts went (see mail.mail)."""
+        values = {
+            "sent": {"email_delivery_state": "sent",
+                     "email_delivery_date": fields.Datetime.now(),
+                     "email_delivery_error": False},
+            "retry": {"email_delivery_state": "pending",
+                      "email_delivery_error": (reason or "")[:250]},
+            "failed": {"email_delivery_state": "failed",
+                       "email_delivery_error": (reason or "")[:250]},
+        }[status]
+        self.sudo().write(values)
+
+    @api.multi
+    def _educonnect_delivery_counts(self):
+        """{"pending": n, "sent": n, "failed": n} of these accounts' last
+        e-mail (one query, for a batch of thousands)."""
+        counts = {"pending": 0, "sent": 0, "failed": 0}
+        if self.ids:
+            self.env.cr.execute(sql.SQL(
+                "SELECT email_delivery_state, count(*) FROM {} "
+                "WHERE id = ANY(%s) AND email_delivery_state IS NOT NULL "
+                "GROUP BY 1").format(sql.Identifier(self._table)), [self.ids])
+            counts.update(dict(self.env.cr.fetchall()))
+        return counts
+
+    @api.multi
+    def action_educonnect_resend_email(self):
+        """« Renvoyer le courriel »: a new activation link to the accounts
+        whose e-mail was not delivered (or is still waiting)."""
+        self._check_educonnect_action("notify")
+        accounts = self.filtered(
+            lambda a: a.email and a.state in ("notified", "activating"))
+        if not accounts:
+            raise UserError(_("None of these accounts waits for an activation "
+                              "e-mail: only accounts notified and not "
+                              "activated, with an e-mail address, can get "
+                              "one."))
+        accounts._educonnect_send_activation_emails()
+        return True
 
     @api.multi
     def _educonnect_trace(self, action, details="", company=None):

@@ -102,6 +102,12 @@ class EduconnectBatch(models.Model):
     progress = fields.Float(string="Progress (%)", compute="_compute_progress")
     letter_count = fields.Integer(string="Letters", readonly=True)
     email_count = fields.Integer(string="E-mails", readonly=True)
+    email_sent_count = fields.Integer(compute="_compute_email_delivery",
+                                      string="E-mails sent")
+    email_pending_count = fields.Integer(compute="_compute_email_delivery",
+                                         string="E-mails waiting to be sent")
+    email_failed_count = fields.Integer(compute="_compute_email_delivery",
+                                        string="E-mails not delivered")
     left_out_count = fields.Integer(string="Left out", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="File",
                                     readonly=True, ondelete="set null")
@@ -122,6 +128,19 @@ class EduconnectBatch(models.Model):
         state_of = {job.uuid: labels[job.state] for job in jobs}
         for batch in self:
             batch.job_state = state_of.get(batch.job_uuid, "")
+
+    def _compute_email_delivery(self):
+        """How the e-mails of a (re)notification by e-mail went: the
+        accounts of the batch that have an address were e-mailed."""
+        for batch in self:
+            counts = {"pending": 0, "sent": 0, "failed": 0}
+            if batch.action == "notify" and batch.email_count:
+                ids = [i for c in batch.sudo().chunk_ids for i in c._ids_list()]
+                counts = self.env[batch.source_model].sudo().browse(ids) \
+                    .filtered("email")._educonnect_delivery_counts()
+            batch.email_sent_count = counts["sent"]
+            batch.email_pending_count = counts["pending"]
+            batch.email_failed_count = counts["failed"]
 
     @api.depends("done_count", "total_count")
     def _compute_progress(self):

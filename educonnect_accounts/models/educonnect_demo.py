@@ -159,7 +159,12 @@ class EduconnectDemo(models.AbstractModel):
             lycee = self.env["res.company"].search(
                 [("educonnect_uai", "=", LYCEE["uai7"] + uai_check_letter(LYCEE["uai7"]))])
             if lycee:
-                self._demo_staff(self.env.ref("base.main_company"), lycee)
+                college = self.env.ref("base.main_company")
+                for company, spec in ((college, COLLEGE), (lycee, LYCEE)):
+                    if not company.email:
+                        company.email = "ce.%s%s@ac-lille.example" % (
+                            spec["uai7"], uai_check_letter(spec["uai7"]).lower())
+                self._demo_staff(college, lycee)
             return
         rng = random.Random(20260901)
         self = self.with_context(tracking_disable=True,
@@ -203,6 +208,9 @@ class EduconnectDemo(models.AbstractModel):
             "educonnect_academy": "lille",
             "street": spec["street"], "zip": spec["zip"], "city": spec["city"],
             "country_id": self.env.ref("base.fr").id,
+            # The académie's usual form (ce.UAI@ac-….fr), on a reserved domain.
+            "email": "ce.%s%s@ac-lille.example" % (
+                spec["uai7"], uai_check_letter(spec["uai7"]).lower()),
         })
         Class = self.env["educonnect.class"]
         classes = Class.browse()
@@ -320,9 +328,14 @@ class EduconnectDemo(models.AbstractModel):
             held = self.env["res.company"].browse(
                 [companies[key].id for key, _role in roles])
             user = Users.search([("login", "=", login)])
+            # An address, so that the statistics report is seen leaving.
+            email = "%s@ac-lille.example" % login
+            if user and not user.email:
+                user.email = email
             if not user:
                 user = Users.create({
                     "login": login, "name": name, "password": DEMO_PASSWORD,
+                    "email": email,
                     "company_id": held[0].id,
                     "company_ids": [(6, 0, held.ids)],
                     "groups_id": [(6, 0, (self.env.ref("base.group_user")

@@ -2,7 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.trigram import ensure_trigram_indexes
-from .educonnect_account_mixin import ACCOUNT_ORIGINS, ACCOUNT_STATES
+from .educonnect_account_mixin import (ACCOUNT_ORIGINS, ACCOUNT_STATES,
+                                       delivery_label)
 
 RELATIONSHIPS = [
     ("mother", "Mother"),
@@ -16,7 +17,8 @@ RELATIONSHIPS = [
 
 #: The guardian's account columns shown on each row of the guardian list.
 ACCOUNT_COLUMNS = ("login", "email", "state", "origin", "notification_date",
-                   "last_login_date")
+                   "last_login_date", "email_delivery_state",
+                   "email_delivery_date", "email_delivery_error")
 
 
 class EduconnectGuardianLink(models.Model):
@@ -74,6 +76,16 @@ class EduconnectGuardianLink(models.Model):
     last_login_date = fields.Datetime(compute="_compute_account",
                                       search="_search_last_login_date",
                                       string="Last connection date")
+    email_delivery_state = fields.Selection(
+        [("pending", "Waiting to be sent"), ("sent", "Sent"),
+         ("failed", "Not delivered")], compute="_compute_account",
+        search="_search_email_delivery_state", string="E-mail delivery")
+    email_delivery_date = fields.Datetime(compute="_compute_account",
+                                          string="E-mail sent on")
+    email_delivery_error = fields.Char(compute="_compute_account",
+                                       string="E-mail delivery error")
+    email_delivery_label = fields.Char(compute="_compute_account",
+                                       string="Activation e-mail")
 
     _sql_constraints = [
         ("student_guardian_unique", "UNIQUE(student_id, guardian_id)",
@@ -82,7 +94,9 @@ class EduconnectGuardianLink(models.Model):
 
     @api.depends("guardian_id.login", "guardian_id.email", "guardian_id.state",
                  "guardian_id.origin", "guardian_id.notification_date",
-                 "guardian_id.last_login_date")
+                 "guardian_id.last_login_date", "guardian_id.email_delivery_state",
+                 "guardian_id.email_delivery_date",
+                 "guardian_id.email_delivery_error")
     def _compute_account(self):
         # As related fields do, read as the superuser: the rows the user may
         # see show their guardian's account. One query for the whole page.
@@ -106,6 +120,9 @@ class EduconnectGuardianLink(models.Model):
                                                         validate=False)
                      for field, value in zip(fields_, values)}
             cache["has_email"] = bool(cache["email"])
+            cache["email_delivery_label"] = delivery_label(
+                link, cache["email_delivery_state"],
+                cache["email_delivery_date"], cache["email_delivery_error"])
             link._cache.update(cache)
 
     def _search_login(self, operator, value):
@@ -129,6 +146,9 @@ class EduconnectGuardianLink(models.Model):
 
     def _search_last_login_date(self, operator, value):
         return [("guardian_id.last_login_date", operator, value)]
+
+    def _search_email_delivery_state(self, operator, value):
+        return [("guardian_id.email_delivery_state", operator, value)]
 
     @api.model
     def create(self, vals):

@@ -27,6 +27,8 @@ class EduconnectHome(models.TransientModel):
                                    string="Pupils")
     guardian_count = fields.Integer(compute="_compute_counts",
                                     string="Guardians")
+    undelivered_email_count = fields.Integer(
+        compute="_compute_counts", string="E-mails not delivered")
 
     @api.depends("company_id")
     def _compute_allowed_company_ids(self):
@@ -44,9 +46,11 @@ class EduconnectHome(models.TransientModel):
             # Troubleshooting agents see pupils only (their Accueil hides
             # the guardians button).
             Guardian = self.env["educonnect.guardian"]
-            home.guardian_count = Guardian.search_count(domain) \
-                if Guardian.check_access_rights("read", raise_exception=False) \
-                else 0
+            readable = Guardian.check_access_rights("read", raise_exception=False)
+            home.guardian_count = Guardian.search_count(domain) if readable else 0
+            home.undelivered_email_count = Guardian.search_count(
+                domain + [("email_delivery_state", "=", "failed")]) \
+                if readable else 0
 
     @api.multi
     def action_choose_establishment(self):
@@ -68,6 +72,13 @@ class EduconnectHome(models.TransientModel):
     @api.multi
     def action_open_guardians(self):
         return self._open("educonnect_accounts.educonnect_guardian_link_action")
+
+    @api.multi
+    def action_open_undelivered_emails(self):
+        """The guardians whose activation e-mail did not arrive."""
+        action = self._open("educonnect_accounts.educonnect_guardian_link_action")
+        action["context"] = {"search_default_email_not_delivered": 1}
+        return action
 
     @api.multi
     def action_open_settings(self):

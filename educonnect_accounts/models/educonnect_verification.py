@@ -2,9 +2,16 @@
 
 Used by the first sign-in of guardians (confirming their e-mail), the
 self-registration of guardians (auto-inscription), the password recovery and
-the confirmation of a pupil's e-mail. Only an HMAC of the secret is stored;
-the secret travels once, in the e-mail (Odoo's mail queue, deleted once sent)
-or the SMS. Nobody but the superuser reads this model.
+the confirmation of a pupil's e-mail. Nobody but the superuser reads this
+model, and it holds no secret: only an HMAC of the code or link.
+
+Delivery is asynchronous: the request records the verification and queues a
+job (OCA queue_job, run within a second by the job runner); the job draws the
+secret at the moment it sends it, stores its HMAC and puts it in the SMS or in
+the e-mail as it leaves (see ``mail.mail.send_get_mail_body``). So the secret
+is never in a database row — not in the mail queue, not in the job's
+arguments — and a request for an unknown person costs what a real one costs
+(the job finds nobody to send to), so that response times tell nothing.
 """
 import datetime
 import hashlib
@@ -15,6 +22,12 @@ import secrets
 import phonenumbers
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import job
+
+from .mail_mail import SECRET_PLACEHOLDER
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +69,8 @@ class EduconnectVerification(models.Model):
     ], required=True, readonly=True)
     channel = fields.Selection([("email", "E-mail"), ("sms", "SMS")],
                                required=True, readonly=True)
+    is_link = fields.Boolean(readonly=True,
+                             help="A link to follow rather than a code to type.")
     destination = fields.Char(readonly=True)
     account_model = fields.Char(readonly=True)
     account_id = fields.Integer(readonly=True)
@@ -73,25 +88,33 @@ class EduconnectVerification(models.Model):
 
     @api.model
     def _start(self, purpose, channel, destination, account=None, link=False):
-        """A new verification. Returns (record, secret); the secret is not
-        stored. Without ``account`` the verification can never succeed (the
-        person asking gets the same screens either way)."""
-        if link:
-            secret = secrets.token_urlsafe(32)
-            expiry = datetime.timedelta(days=LINK_DAYS)
-        else:
-            secret = "%06d" % secrets.randbelow(1000000)
-            expiry = datetime.timedelta(minutes=CODE_MINUTES)
+        """A new verification, its delivery queued. Without ``account`` the
+        verification can never succeed and nothing is sent (the person
+        asking gets the same screens, in the same time, either way)."""
+        expiry = datetime.timedelta(days=LINK_DAYS) if link \
+            else datetime.timedelta(minutes=CODE_MINUTES)
         record = self.sudo().create({
-            "purpose": purpose, "channel": channel,
+            "purpose": purpose, "channel": channel, "is_link": link,
             "destination": destination,
             "account_model": account._name if account else False,
             "account_id": account.id if account else 0,
-            "secret_hash": self._hash(secret),
             "expiry": fields.Datetime.to_string(
                 datetime.datetime.utcnow() + expiry),
         })
-        return record, secret
+        # Sent by the job runner as soon as the request commits.
+        record.with_delay(priority=5, max_retries=5, description=_(
+            "EduConnect: send a verification"))._job_deliver()
+        return record
+
+    @api.multi
+    def _educonnect_draw_secret(self):
+        """Draw the code (or link token) being sent now and keep its HMAC
+        only. A code sent again replaces the previous one, with fresh tries."""
+        self.ensure_one()
+        secret = secrets.token_urlsafe(32) if self.is_link \
+            else "%06d" % secrets.randbelow(1000000)
+        self.sudo().write({"secret_hash": self._hash(secret), "attempts": 0})
+        return secret
 
     def _account(self):
         self.ensure_one()
@@ -111,7 +134,7 @@ class EduconnectVerification(models.Model):
             "FROM educonnect_verification WHERE id = %s FOR UPDATE", [record.id])
         attempts, done, expired = self.env.cr.fetchone()
         attempts = attempts or 0
-        if done or expired or attempts >= MAX_ATTEMPTS:
+        if done or expired or attempts >= MAX_ATTEMPTS or not record.secret_hash:
             return None
         ok = hmac.compare_digest(record.secret_hash, self._hash(secret or ""))
         record.write({"attempts": attempts + 1, "done": bool(ok)})
@@ -128,20 +151,43 @@ class EduconnectVerification(models.Model):
             ("expiry", ">", fields.Datetime.now())], limit=1)
 
     # -- sending ------------------------------------------------------------
+    @job(default_channel="root")
     @api.multi
-    def _send(self, secret, url=None):
+    def _job_deliver(self):
         """Send the code (or link) through the verification's channel."""
-        self.ensure_one()
-        if self.channel == "sms":
+        verification = self.sudo().exists()
+        if not verification or not verification._account() \
+                or verification.done:
+            return _("Nothing to send.")
+        if verification.channel == "sms":
             text = _("EduConnect: your verification code is %s. It is valid "
-                     "for %d minutes. Never give it to anyone.") % (secret, CODE_MINUTES)
-            self.env["educonnect.sms.gateway"]._send_sms(self.destination, text)
-            return
+                     "for %d minutes. Never give it to anyone.") % (
+                verification._educonnect_draw_secret(), CODE_MINUTES)
+            try:
+                self.env["educonnect.sms.gateway"]._send_sms(
+                    verification.destination, text)
+            except UserError:
+                # The gateway logged why; the job tries again later.
+                raise RetryableJobError("SMS not sent", seconds=60)
+            return _("SMS sent.")
+        base_url = self.env["ir.config_parameter"].sudo().get_param(
+            "web.base.url", "").rstrip("/")
         template = self.env.ref("educonnect_accounts.mail_template_verification")
-        template.sudo().with_context(
-            lang="fr_FR", verification_code=None if url else secret,
-            verification_url=url, minutes=CODE_MINUTES).send_mail(
-                self.id, email_values={"email_to": self.destination})
+        mail_id = template.sudo().with_context(
+            lang="fr_FR",
+            verification_code=None if verification.is_link else SECRET_PLACEHOLDER,
+            verification_url="%s/educonnect/confirm-email?token=%s" % (
+                base_url, SECRET_PLACEHOLDER),
+            minutes=CODE_MINUTES).send_mail(verification.id, email_values={
+                "email_to": verification.destination,
+                "email_from": verification._account().company_id
+                ._educonnect_mail_from(),
+                "educonnect_res_model": self._name,
+                "educonnect_res_id": verification.id})
+        # Sent here and now (no wait for the mail queue); a failure is
+        # retried by the mail queue (see mail.mail).
+        self.env["mail.mail"].sudo().browse(mail_id).send()
+        return _("E-mail processed.")
 
     @api.model
     def _gc(self):

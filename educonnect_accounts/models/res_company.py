@@ -1,6 +1,12 @@
+import base64
+
+from werkzeug.urls import url_parse
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
+from odoo.tools import formataddr
+from odoo.modules.module import get_resource_path
 
 from ..tools.uai import is_valid_uai, normalize_uai
 
@@ -30,9 +36,18 @@ ACADEMIES = [
 ]
 
 
+def default_logo():
+    """A neutral establishment emblem instead of Odoo's « Your logo »."""
+    with open(get_resource_path("educonnect_accounts", "static", "img",
+                                "establishment_logo.png"), "rb") as handle:
+        return base64.b64encode(handle.read())
+
+
 class ResCompany(models.Model):
     """An establishment (école / EPLE) is an Odoo company."""
     _inherit = "res.company"
+
+    logo = fields.Binary(default=lambda self: default_logo())
 
     educonnect_uai = fields.Char(
         string="UAI", size=8, copy=False, index=True,
@@ -64,7 +79,7 @@ class ResCompany(models.Model):
     @api.model
     def _educonnect_director_settings_fields(self):
         """What the director of an establishment may change in it."""
-        return {"educonnect_letter_validity_months"}
+        return {"educonnect_letter_validity_months", "logo", "email"}
 
     @api.multi
     def write(self, vals):
@@ -92,6 +107,28 @@ class ResCompany(models.Model):
                 "educonnect_accounts.res_company_view_form_settings").id,
             "name": _("Settings of the establishment"), "target": "current",
         }
+
+    @api.model
+    def _educonnect_replace_default_logos(self):
+        """Establishments still showing Odoo's « Your logo » get the neutral
+        emblem (run at each install and update)."""
+        odoo_logo = self._get_logo()
+        for company in self.sudo().with_context(active_test=False).search([]):
+            if not company.logo or company.logo == odoo_logo:
+                company.logo = default_logo()
+
+    @api.multi
+    def _educonnect_mail_from(self):
+        """The sender of the establishment's e-mails: « Name <address> »,
+        its own address, else the instance's no-reply address (setting),
+        else noreply@ the host of the platform's address."""
+        self.ensure_one()
+        params = self.env["ir.config_parameter"].sudo()
+        address = self.email or params.get_param("educonnect_accounts.mail_noreply")
+        if not address:
+            host = url_parse(params.get_param("web.base.url") or "").host
+            address = "noreply@%s" % (host if host and "." in host else "localhost")
+        return formataddr((self.name, address))
 
     @api.constrains("educonnect_uai")
     def _check_educonnect_uai(self):

@@ -25,9 +25,13 @@ def api_manage():
 
 
 class SmtpCatcher(smtpd.SMTPServer):
-    """A real SMTP server on the loopback, keeping what it receives."""
+    """A real SMTP server on the loopback, keeping what it receives. Mails to
+    an address of ``refuse`` get « 451 » (try again later) and are not
+    kept; ``tries`` counts every attempt per address."""
 
     def __init__(self):
+        self.refuse = set()
+        self.tries = {}
         self._map = {}
         smtpd.SMTPServer.__init__(self, ("127.0.0.1", 0), None,
                                   map=self._map, decode_data=False)
@@ -39,6 +43,10 @@ class SmtpCatcher(smtpd.SMTPServer):
         self._thread.start()
 
     def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+        for address in rcpttos:
+            self.tries[address] = self.tries.get(address, 0) + 1
+        if self.refuse & set(rcpttos):
+            return "451 4.3.0 Mailbox temporarily unavailable"
         self.messages.append((mailfrom, rcpttos, email.message_from_bytes(data)))
 
     def stop(self):
@@ -89,3 +97,23 @@ def ensure_http_server():
                     break
             threading.Event().wait(0.1)
     return port
+
+
+def run_queued_jobs(models=("educonnect.verification", "mail.mail")):
+    """What the job runner does as soon as a request commits: perform the
+    pending jobs of ``models`` (codes, e-mails), each in its own committed
+    transaction, as /queue_job/runjob does. Returns how many ran."""
+    from odoo.addons.queue_job.job import Job
+    with committed_env() as env:
+        uuids = env["queue.job"].search([
+            ("model_name", "in", list(models)), ("state", "=", "pending")],
+            order="id").mapped("uuid")
+    for uuid in uuids:
+        with committed_env() as env, really_sending_mail():
+            job = Job.load(env, uuid)
+            job.set_started()
+            job.store()
+            job.perform()
+            job.set_done()
+            job.store()
+    return len(uuids)

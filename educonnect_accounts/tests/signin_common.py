@@ -13,7 +13,7 @@ import xmlrpc.client
 import requests
 
 from .committed import (SmtpCatcher, committed_env, ensure_http_server,
-                        message_text, really_sending_mail)
+                        message_text, run_queued_jobs)
 
 PREFIX = "SIGNINTEST"
 
@@ -195,9 +195,8 @@ class SigninCase(unittest.TestCase):
         return common.login(db, login, password)
 
     def send_mail_queue(self):
-        with committed_env() as env, really_sending_mail():
-            env["mail.mail"].search([("state", "=", "outgoing")]).send(
-                auto_commit=False)
+        """The job runner's work after the request: codes and e-mails sent."""
+        run_queued_jobs()
 
     def last_mail_to(self, address):
         for _from, rcpt, message in reversed(self.smtp.messages):

@@ -164,7 +164,7 @@ class TestRightsMatrix(EduconnectCase):
                 cls.env.cr.fetchone()[0]),
             "educonnect.verification": cls.env["educonnect.verification"]._start(
                 "recovery", "email", "secret@example.fr",
-                cls.data[cls.college.id]["educonnect.student"])[0],
+                cls.data[cls.college.id]["educonnect.student"]),
         }
 
     # -- the matrix itself ------------------------------------------------

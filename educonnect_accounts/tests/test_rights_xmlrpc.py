@@ -220,3 +220,46 @@ class TestRightsOverXmlRpc(unittest.TestCase):
         with committed_env() as env:
             self.assertFalse(env["educonnect.delegation"].search(
                 [("user_id", "in", [self.ids["staff"], self.ids["other"]])]))
+
+    def test_mail_queue_is_closed_to_staff_portal_and_anonymous_over_xmlrpc(self):
+        """SECURITY.md P15: the queued activation mail of a guardian of A is
+        neither readable nor changeable by A's own staff or by a pupil; the
+        queued body holds no link anyway (drawn when the mail leaves)."""
+        with committed_env() as env:
+            guardian = env["educonnect.guardian"].browse(self.ids["guardian_a"])
+            guardian.email = "gaelle.rpcdroits@example.fr"
+            guardian._educonnect_send_activation_emails()
+            mail = env["mail.mail"].search(
+                [("email_to", "=", "gaelle.rpcdroits@example.fr")])
+            self.assertEqual(len(mail), 1)
+            self.assertNotIn("token=", mail.body_html.replace(
+                "token=EDUCONNECT-SECRET-SENT-SEPARATELY", ""))
+            pupil = env["educonnect.student"].create({
+                "last_name": PREFIX, "first_name": "Paul",
+                "company_id": self.ids["a"]})
+            pupil._educonnect_notify()
+            user = pupil._educonnect_activate(PASSWORD)
+            self.logins["pupil"] = pupil.login
+            mail_id = mail.id
+        try:
+            for who in ("director", "agent", "staff"):
+                self.assertEqual(self.call(who, "mail.mail", "search",
+                                           [[("id", "=", mail_id)]]), [], who)
+                self.refused(who, "mail.mail", "read", [[mail_id], ["body_html"]])
+                self.refused(who, "mail.mail", "write",
+                             [[mail_id], {"email_to": "pirate@example.fr"}])
+            self.refused("pupil", "mail.mail", "search_read", [[]])
+            self.refused("pupil", "mail.mail", "create",
+                         [{"email_to": "victime@example.fr", "body_html": "x"}])
+            self.assertEqual(self.committed("mail.mail", mail_id, "email_to"),
+                             "gaelle.rpcdroits@example.fr")
+        finally:
+            with committed_env() as env:
+                env["mail.mail"].browse(mail_id).unlink()
+                env.cr.execute("DELETE FROM educonnect_account_trace "
+                               "WHERE user_id = %s", [user.id])
+                user = env["res.users"].browse(user.id)
+                partner = user.partner_id
+                env["educonnect.student"].search([("user_id", "=", user.id)]).unlink()
+                user.unlink()
+                partner.unlink()

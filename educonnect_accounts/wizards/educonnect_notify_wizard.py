@@ -20,6 +20,28 @@ class EduconnectNotifyWizard(models.TransientModel):
     letter_count = fields.Integer(string="Letters", readonly=True)
     email_count = fields.Integer(string="E-mails", readonly=True)
     left_out_count = fields.Integer(string="Left out", readonly=True)
+    emailed_ids = fields.Char(string="Accounts e-mailed", readonly=True)
+    email_sent_count = fields.Integer(compute="_compute_email_delivery",
+                                      string="E-mails sent")
+    email_pending_count = fields.Integer(compute="_compute_email_delivery",
+                                         string="E-mails waiting to be sent")
+    email_failed_count = fields.Integer(compute="_compute_email_delivery",
+                                        string="E-mails not delivered")
+
+    @api.depends("emailed_ids")
+    def _compute_email_delivery(self):
+        for wizard in self:
+            ids = [int(i) for i in (wizard.emailed_ids or "").split(",") if i]
+            counts = self.env["educonnect.guardian"].browse(ids) \
+                ._educonnect_delivery_counts()
+            wizard.email_sent_count = counts["sent"]
+            wizard.email_pending_count = counts["pending"]
+            wizard.email_failed_count = counts["failed"]
+
+    @api.multi
+    def action_refresh(self):
+        """« Actualiser »: the e-mails sent since."""
+        return self._reopen()
 
     def _wizard_title(self):
         return _("(Re)notify accounts")
@@ -66,6 +88,7 @@ class EduconnectNotifyWizard(models.TransientModel):
         self.write({
             "step": "done", "letter_count": len(by_letter),
             "email_count": len(emailed), "left_out_count": len(left_out),
+            "emailed_ids": ",".join(str(i) for i in emailed.ids),
             "result_message": _("The distribution was carried out successfully "
                                 "for the selected account(s)."),
         })

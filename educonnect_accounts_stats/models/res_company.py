@@ -3,7 +3,7 @@ import json
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 
 FREQUENCIES = {"daily": relativedelta(days=1), "weekly": relativedelta(weeks=1),
                "monthly": relativedelta(months=1)}
@@ -31,14 +31,38 @@ class ResCompany(models.Model):
             "educonnect_stats_recipient_ids", "educonnect_stats_frequency",
             "educonnect_stats_next_send"}
 
+    educonnect_stats_last_status = fields.Char(
+        string="Last statistics report", readonly=True,
+        help="When the last report left, or why it could not.")
+    educonnect_stats_warning = fields.Char(
+        string="Statistics report warning",
+        compute="_compute_educonnect_stats_warning")
+
     def _educonnect_stats_recipients(self):
+        """Who the report goes to: the recipients chosen, else the directors
+        of this establishment (by their role in it, not the global group: a
+        director of another school who also holds this one as a member of
+        staff does not get it)."""
         self.ensure_one()
         if self.educonnect_stats_recipient_ids:
             return self.educonnect_stats_recipient_ids
-        directors = self.env.ref(
-            "educonnect_accounts.group_educonnect_director").users.filtered(
-                lambda u: self in u.company_ids and u.email and u.id != 1)
+        # Recipients are read for the cron and the settings screen alike.
+        directors = self.env["educonnect.delegation"].sudo().search([
+            ("company_id", "=", self.id), ("role", "=", "director")]).mapped(
+                "user_id").filtered(lambda u: u.active and u.id != SUPERUSER_ID)
         return directors.mapped("partner_id")
+
+    @api.depends("educonnect_stats_frequency", "educonnect_stats_recipient_ids",
+                 "educonnect_stats_recipient_ids.email")
+    def _compute_educonnect_stats_warning(self):
+        for company in self:
+            company.educonnect_stats_warning = \
+                company.educonnect_stats_frequency != "never" \
+                and not company._educonnect_stats_recipients().filtered("email") \
+                and _("The statistics report cannot be sent: none of its "
+                      "recipients has an e-mail address. Give the directors "
+                      "an e-mail address (their preferences) or choose the "
+                      "recipients.") or False
 
     def _educonnect_stats_rates(self, data):
         """Activation rate (%) of pupils and guardians from the synthesis."""
@@ -66,37 +90,76 @@ class ResCompany(models.Model):
 
     @api.multi
     def _educonnect_send_stats_report(self):
-        """E-mail the statistics PDF to the recipients, one message each
-        (a failing address does not hold back the others)."""
+        """E-mail the statistics PDF to the recipients, one message each (a
+        failing address does not hold back the others). Returns how many
+        were queued: none when no recipient has an address (said on the
+        establishment's settings and on the Accueil)."""
+        self.ensure_one()
+        recipients = self._educonnect_stats_recipients().filtered("email")
+        if not recipients:
+            self.educonnect_stats_last_status = _(
+                "Not sent on %s: no recipient has an e-mail address.") % \
+                fields.Date.from_string(fields.Date.context_today(self)) \
+                .strftime("%d/%m/%Y")
+            return 0
         template = self.env.ref(
             "educonnect_accounts_stats.mail_template_stats_report")
-        for company in self:
-            recipients = company._educonnect_stats_recipients()
-            if not recipients:
-                continue
-            dashboard = self.env["educonnect.stats.dashboard"].with_context(
-                lang="fr_FR").create({"company_id": company.id})
-            data = dashboard._tables_data()
-            rates = company._educonnect_stats_rates(data)
-            previous = json.loads(company.educonnect_stats_last_rates or "{}")
-            summary = company._educonnect_stats_summary(rates, previous)
-            attachment = self.env["ir.attachment"].create({
+        dashboard = self.env["educonnect.stats.dashboard"].with_context(
+            lang="fr_FR").create({"company_id": self.id})
+        data = dashboard._tables_data()
+        rates = self._educonnect_stats_rates(data)
+        previous = json.loads(self.educonnect_stats_last_rates or "{}")
+        summary = self._educonnect_stats_summary(rates, previous)
+        pdf = base64.b64encode(dashboard._pdf())
+        Mail = self.env["mail.mail"].sudo()  # the report is the system's mail
+        mails = Mail.browse()
+        for partner in recipients:
+            # Not linked to the establishment's record: anyone may read an
+            # establishment, so its attachments too. The PDF belongs to the
+            # message, which only its author and recipients may read.
+            mails |= Mail.browse(template.sudo().with_context(
+                lang="fr_FR", summary_lines=summary,
+                date_label=data["date_label"]).send_mail(
+                    self.id, email_values={
+                        "model": False, "res_id": False,
+                        "email_from": self._educonnect_mail_from(),
+                        "recipient_ids": [(6, 0, partner.ids)],
+                        "educonnect_res_model": self._name,
+                        "educonnect_res_id": self.id}))
+        for mail in mails:
+            mail.attachment_ids = self.env["ir.attachment"].sudo().create({
                 "name": dashboard._export_name("pdf"),
                 "datas_fname": dashboard._export_name("pdf"),
-                "datas": base64.b64encode(dashboard._pdf()),
-                "mimetype": "application/pdf",
-                "res_model": "res.company", "res_id": company.id})
-            for partner in recipients:
-                template.with_context(
-                    lang="fr_FR", summary_lines=summary,
-                    date_label=data["date_label"]).send_mail(
-                        company.id, email_values={
-                            "recipient_ids": [(6, 0, partner.ids)],
-                            "attachment_ids": attachment.ids})
-            company.write({"educonnect_stats_last_rates": json.dumps(rates)})
+                "datas": pdf, "mimetype": "application/pdf",
+                "res_model": "mail.message", "res_id": mail.mail_message_id.id})
+        mails._educonnect_send_soon()
+        self.write({"educonnect_stats_last_rates": json.dumps(rates),
+                    "educonnect_stats_last_status": _(
+                        "Queued on %s for %d recipient(s).") % (
+                        fields.Datetime.context_timestamp(
+                            self, fields.Datetime.from_string(
+                                fields.Datetime.now())).strftime("%d/%m/%Y %H:%M"),
+                        len(recipients))})
+        return len(mails)
+
+    @api.multi
+    def _educonnect_mail_status(self, status, reason=None, mail=None):
+        """How the report's e-mails went (see mail.mail)."""
+        when = fields.Datetime.context_timestamp(self, fields.Datetime.from_string(
+            fields.Datetime.now())).strftime("%d/%m/%Y %H:%M")
+        to = ", ".join(mail.recipient_ids.mapped("email")) if mail else ""
+        text = {
+            "sent": _("Sent on %s to %s.") % (when, to),
+            "retry": _("Not delivered yet to %s (%s): tried again later.") % (to, reason),
+            "failed": _("Not delivered to %s (%s).") % (to, reason),
+        }[status]
+        self.sudo().write({"educonnect_stats_last_status": text})
 
     @api.model
     def _cron_send_stats_reports(self):
+        """The reports due today. An establishment whose report found no
+        address keeps its date: the report leaves at the first run after a
+        director gives one."""
         today = fields.Date.from_string(fields.Date.context_today(self))
         companies = self.search([
             ("educonnect_stats_frequency", "!=", "never"), "|",
@@ -104,6 +167,6 @@ class ResCompany(models.Model):
             ("educonnect_stats_next_send", "<=", fields.Date.to_string(today))])
         for company in companies:
             with self.env.cr.savepoint():
-                company._educonnect_send_stats_report()
-                company.educonnect_stats_next_send = fields.Date.to_string(
-                    today + FREQUENCIES[company.educonnect_stats_frequency])
+                if company._educonnect_send_stats_report():
+                    company.educonnect_stats_next_send = fields.Date.to_string(
+                        today + FREQUENCIES[company.educonnect_stats_frequency])
