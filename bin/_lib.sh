@@ -44,6 +44,7 @@ ensure_venv() {
         "$PY" -c "import odoo, cryptography, xlsxwriter, openpyxl" || die "the Python packages did not install; see the messages above."
         echo "$want" > "$stamp"
     fi
+    prune_addons
     # The patched-Qt wkhtmltopdf from PyPI (Debian's one renders empty multi-page PDFs).
     ln -sf wkhtmltopdf-pack "$VENV/bin/wkhtmltopdf"
     if [ ! -x "$ROOT/.node/node_modules/.bin/lessc" ]; then
@@ -53,11 +54,46 @@ ensure_venv() {
     fi
 }
 
+odoo_addons_dir() { "$PY" -c 'import odoo, os; print(os.path.join(os.path.dirname(odoo.__file__), "addons"))'; }
+
+prune_addons() {
+    # Addons of the wheels whose dependencies no wheel provides would stay
+    # « to install » in every database and stop Odoo's scheduler for good.
+    local removed
+    removed="$("$PY" "$ROOT/bin/prune_addons.py" "$(odoo_addons_dir)")"
+    [ -z "$removed" ] || step "Removed $(echo "$removed" | wc -l) Odoo addons that can never be installed here (missing dependencies)"
+}
+
+# check_modules DB LOG: no module half-installed, no ERROR in the install log.
+check_modules() {
+    local db="$1" log="$2" half
+    half="$(psql -d "$db" -Atqc "SELECT name || ' (' || state || ')' FROM ir_module_module WHERE state IN ('to install', 'to upgrade', 'to remove') ORDER BY name")"
+    [ -z "$half" ] || die "modules left half-installed in $db (Odoo's scheduler would skip it): $(echo $half)"
+    if grep -E " (ERROR|CRITICAL) " "$log" >/dev/null; then
+        grep -E -A 15 " (ERROR|CRITICAL) " "$log" | head -n 60
+        die "errors while installing or updating $db (full log: $log)"
+    fi
+}
+
+# repair_half_installed DB: a database made before prune_addons holds the
+# addons it removed « to install »; they cannot be installed, say so.
+repair_half_installed() {
+    local db="$1" name
+    for name in $(psql -d "$db" -Atqc "SELECT name FROM ir_module_module WHERE state = 'to install'"); do
+        if [ ! -d "$(odoo_addons_dir)/$name" ] && [ ! -d "$ROOT/$name" ]; then
+            psql -d "$db" -Atqc "UPDATE ir_module_module SET state = 'uninstallable' WHERE name = '$name'" >/dev/null
+            echo "$name"
+        fi
+    done
+}
+
 ensure_system_packages() {
-    # Test tools from Debian: pdftotext/pdfinfo to read letters back, and the
-    # headless browser (with its driver) of the end-to-end tests.
+    # From Debian: pdftotext/pdfinfo to read letters back, the headless
+    # browser (with its driver) of the end-to-end tests, and nginx, the
+    # reverse proxy in front of Odoo's workers.
     local missing=()
     command -v pdftotext >/dev/null || missing+=(poppler-utils)
+    command -v nginx >/dev/null || missing+=(nginx-light)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     if [ "${#missing[@]}" -gt 0 ]; then
@@ -105,9 +141,17 @@ write_config() {
         step "Generating the provisional-password encryption key (var/educonnect.key, kept out of the database)"
         ( umask 077; "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$keyfile" )
     fi
+    if [ ! -s "$VAR/master-password" ]; then
+        # Odoo's database manager password: never the default « admin ».
+        ( umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(24))' > "$VAR/master-password" )
+    fi
+    chmod 600 "$keyfile" "$VAR/master-password"
     mkdir -p "$VAR/data"
-    {
+    # The configuration holds the encryption key and the master password:
+    # readable by its owner only.
+    ( umask 077; {
         echo "[options]"
+        echo "admin_passwd = $(cat "$VAR/master-password")"
         echo "addons_path = $odoo_dir/addons,$ROOT"
         echo "data_dir = $VAR/data"
         echo "db_user = $USER"
@@ -124,7 +168,8 @@ write_config() {
         [ -n "$extra" ] && echo "$extra"
         echo "[queue_job]"
         echo "channels = root:2"
-    } > "$conf"
+    } > "$conf" )
+    chmod 600 "$conf"
 }
 
 find_python311() {
@@ -159,3 +204,55 @@ ensure_e2e_venv() {
 odoo() { "$PY" "$ROOT/bin/odoo-bin" "$@"; }
 
 db_exists() { psql -d postgres -Atqc "select 1 from pg_database where datname='$1'" | grep -q 1; }
+
+ensure_nginx() {
+    command -v nginx >/dev/null && return
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        step "Installing Debian's nginx (reverse proxy in front of Odoo's workers)"
+        apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    else
+        die "nginx is required in front of Odoo's workers: sudo apt-get install nginx-light"
+    fi
+}
+
+# start_proxy NAME PUBLIC_PORT ODOO_PORT: nginx on PUBLIC_PORT in front of a
+# multi-process Odoo on ODOO_PORT, as Odoo is deployed: the long-polling
+# requests (Discuss, notifications) to Odoo's gevent process (ODOO_PORT+3),
+# everything else to the HTTP workers, the client's address passed on
+# (Odoo's proxy_mode; the sign-in throttling counts per address). The access
+# log leaves out query strings (activation links carry a token). Sets
+# PROXY_PID.
+start_proxy() {
+    local name="$1" public="$2" port="$3" dir="$VAR/nginx-$1"
+    mkdir -p "$dir/tmp"
+    cat > "$dir/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 512; }
+http {
+    log_format educonnect '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status \$body_bytes_sent \$request_time';
+    access_log $dir/access.log educonnect;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    client_max_body_size 64m;
+    proxy_read_timeout 720s;
+    proxy_connect_timeout 10s;
+    proxy_set_header Host \$http_host;
+    proxy_set_header X-Forwarded-Host \$http_host;
+    proxy_set_header X-Forwarded-For \$remote_addr;
+    proxy_set_header X-Forwarded-Proto \$scheme;
+    server {
+        listen 127.0.0.1:$public;
+        location /longpolling { proxy_pass http://127.0.0.1:$((port + 3)); }
+        location / { proxy_pass http://127.0.0.1:$port; }
+    }
+}
+NGINX
+    nginx -p "$dir" -c "$dir/nginx.conf" 2>>"$dir/error.log" &
+    PROXY_PID=$!
+}
