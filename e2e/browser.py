@@ -289,11 +289,12 @@ class Browser:
                 By.CSS_SELECTOR, ".o_list_view tbody .o_list_record_selector input")),
             message="rows not selected")
 
-    def action(self, name):
-        """Action › <name> in the control panel of a list with a selection."""
+    def action(self, name, dialog=True):
+        """Action › <name> in the control panel of a list with a selection;
+        the dialog it opens (``dialog``: whether it opens one)."""
         self.click_text(".o_cp_sidebar .o_dropdown_toggler_btn", "Action")
         self.click_text(".o_cp_sidebar .dropdown-menu a", name, exact=True)
-        return self.dialog()
+        return self.dialog() if dialog else None
 
     # -- dialogs -------------------------------------------------------------------
 

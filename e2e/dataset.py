@@ -61,6 +61,28 @@ def today():
     return datetime.datetime.now(PARIS).date()
 
 
+def wait_until(condition, seconds, message, every=1.0):
+    """Poll ``condition`` until it returns something true (returned, with
+    the seconds waited); fail with ``message`` after ``seconds``."""
+    import time
+    start = time.monotonic()
+    while True:
+        value = condition()
+        if value:
+            return value, time.monotonic() - start
+        if time.monotonic() - start > seconds:
+            raise AssertionError("%s (after %d s)" % (message, seconds))
+        time.sleep(every)
+
+
+def run_cron_now(admin, xmlid):
+    """What an administrator does to run a scheduled action tonight's way
+    but now: its next call set to now (Configuration › Actions planifiées).
+    The served Odoo's cron worker then runs it within about a minute."""
+    now = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
+    admin("ir.cron", "write", [admin.ref(xmlid)], {"nextcall": now})
+
+
 class Rpc:
     """XML-RPC as one user."""
 
@@ -100,18 +122,24 @@ def build(admin, smtp_port, base_url):
                        ("web.base.url.freeze", "True"),
                        ("report.url", base_url)):
         admin("ir.config_parameter", "set_param", key, value)
-    # Outgoing mail goes to the suite's loopback catcher.
-    admin("ir.mail_server", "create", {
-        "name": "e2e loopback catcher", "smtp_host": "127.0.0.1",
-        "smtp_port": smtp_port, "smtp_encryption": "none", "sequence": 1})
+    # Outgoing mail goes to the suite's loopback catcher, set as an
+    # administrator does: Configuration › Paramètres généraux.
+    settings = admin("res.config.settings", "create", {
+        "educonnect_smtp_host": "127.0.0.1", "educonnect_smtp_port": smtp_port,
+        "educonnect_smtp_encryption": "none"})
+    admin("res.config.settings", "execute", [settings])
+    # A refused mail is tried once more at the next run of the mail queue
+    # (2, 10 and 30 minutes later by default).
+    admin("ir.config_parameter", "set_param",
+          "educonnect_accounts.mail_retry_minutes", "0")
     france = admin.ref("base.fr")
     college = admin.ref("base.main_company")
     admin("res.company", "write", [college], dict(
         COLLEGE, country_id=france, educonnect_academy="lille",
-        email="ce.0597125z@ac-lille.fr"))
+        email="ce.0597125z@ac-lille.example"))
     lycee = admin("res.company", "create", dict(
         LYCEE, country_id=france, educonnect_academy="lille",
-        parent_id=False))
+        email="ce.0597126a@ac-lille.example", parent_id=False))
     mefs = {name: admin("educonnect.mef", "create", {
         "code": code, "name": name, "long_name": name, "formation": name})
         for code, name in MEFS}
@@ -178,7 +206,7 @@ def build(admin, smtp_port, base_url):
         "base.group_multi_company", "base.group_user")}
     director = admin("res.users", "create", {
         "login": "direction.college", "name": "Claire Fontaine (principale)",
-        "password": STAFF_PASSWORD, "lang": "fr_FR", "tz": "Europe/Paris",
+        "password": STAFF_PASSWORD, "email": "direction.college@ac-lille.example", "lang": "fr_FR", "tz": "Europe/Paris",
         # Signed in on the lycée: the scenarios choose the collège.
         "company_id": lycee, "company_ids": [(6, 0, [college, lycee])],
         "groups_id": [(6, 0, [groups["educonnect_accounts.group_educonnect_director"],
@@ -186,7 +214,7 @@ def build(admin, smtp_port, base_url):
                               groups["base.group_user"]])]})
     troubleshooter = admin("res.users", "create", {
         "login": "depannage.college", "name": "Marc Delattre (dépannage)",
-        "password": STAFF_PASSWORD, "lang": "fr_FR", "tz": "Europe/Paris",
+        "password": STAFF_PASSWORD, "email": "depannage.college@ac-lille.example", "lang": "fr_FR", "tz": "Europe/Paris",
         "company_id": college, "company_ids": [(6, 0, [college])],
         "groups_id": [(6, 0, [
             groups["educonnect_accounts.group_educonnect_troubleshooter"],

@@ -45,6 +45,9 @@ class _Handler(socketserver.StreamRequestHandler):
                     if data.startswith(b".."):
                         data = data[1:]
                     chunks.append(data)
+                if not self.server.catcher.accepts(rcpt_to):
+                    self.reply("451 4.3.0 Mailbox temporarily unavailable")
+                    continue
                 message = email.message_from_bytes(b"".join(chunks),
                                                    policy=email.policy.default)
                 self.server.catcher.received(mail_from, rcpt_to, message)
@@ -71,6 +74,10 @@ class SmtpCatcher:
 
     def __init__(self):
         self.messages = []
+        #: Addresses answered « 451 try again later »; ``tries`` counts
+        #: every delivery attempt per address, refused or not.
+        self.refuse = set()
+        self.tries = {}
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.catcher = self
@@ -79,6 +86,12 @@ class SmtpCatcher:
                                         kwargs={"poll_interval": 0.1},
                                         daemon=True)
         self._thread.start()
+
+    def accepts(self, rcpt_to):
+        with self._lock:
+            for address in rcpt_to:
+                self.tries[address] = self.tries.get(address, 0) + 1
+            return not self.refuse & set(rcpt_to)
 
     def received(self, mail_from, rcpt_to, message):
         with self._lock:
@@ -89,6 +102,19 @@ class SmtpCatcher:
         """The messages sent to ``address``."""
         with self._lock:
             return [m for m in self.messages if address in m["to"]]
+
+    def wait_for(self, address, count=1, seconds=60):
+        """The messages to ``address`` once ``count`` arrived (fails after
+        ``seconds``); returns them and the seconds waited."""
+        import time
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            if len(self.to(address)) >= count:
+                return self.to(address), time.monotonic() - start
+            time.sleep(0.2)
+        raise AssertionError("%d mail(s) to %s did not arrive within %d s "
+                             "(received: %d)" % (count, address, seconds,
+                                                 len(self.to(address))))
 
     def stop(self):
         self._server.shutdown()

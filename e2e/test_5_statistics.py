@@ -1,8 +1,12 @@
-"""Scenario 5: the director opens Statistiques: the synthesis tables show the
-figures of the day's computation, and the history graph renders."""
+"""Scenario 5: the nightly statistics run by themselves at their scheduled
+time (the administrator only moves the scheduled action's next call to now);
+the director opens Statistiques: the synthesis tables show the figures of
+that computation, and the history graph renders."""
+import datetime
+
 from selenium.webdriver.common.by import By
 
-from dataset import STAFF_PASSWORD, today
+from dataset import STAFF_PASSWORD, run_cron_now, today, wait_until
 
 STATES = ("not_notified", "notified", "activated")
 
@@ -11,9 +15,18 @@ def test_director_sees_the_figures_of_the_day_and_the_activation_history(
         browsers, admin, data):
     admin("res.users", "write", [data["director"]],
           {"company_id": data["college"]})
-    # The nightly computation, run now (the served Odoo has no cron thread).
-    cron = admin.ref("educonnect_accounts_stats.ir_cron_compute_statistics")
-    admin("ir.cron", "method_direct_trigger", [cron])
+    # The night comes: Odoo's cron worker runs the computation by itself.
+    run_cron_now(admin, "educonnect_accounts_stats.ir_cron_compute_statistics")
+    days = sorted({today().isoformat(),
+                   datetime.datetime.utcnow().date().isoformat()})
+    _found, waited = wait_until(lambda: admin(
+        "educonnect.stats.line", "search_count",
+        [("company_id", "=", data["college"]), ("date", "in", days)]),
+        180, "the nightly statistics did not run")
+    print("nightly statistics computed by the cron worker after %.0f s" % waited)
+    nextcall = admin("ir.cron", "read", [admin.ref(
+        "educonnect_accounts_stats.ir_cron_compute_statistics")], ["nextcall"])[0]
+    assert nextcall["nextcall"] > (today().isoformat()), nextcall
     expected = {state: admin("educonnect.student", "search_count", [
         ("company_id", "=", data["college"]), ("state", "=", state)])
         for state in STATES}
