@@ -309,8 +309,29 @@ class EduconnectAccountMixin(models.AbstractModel):
             record._assign_logins()
         return record
 
+    #: What staff may change on an account over any path (form, import of
+    #: the web client, RPC): the person's details. The account itself —
+    #: identifiant, state, origin, dates, confirmations, the portal user,
+    #: the establishment, the SIECLE key, archiving — changes only through
+    #: the actions of the guide (which write as the system, traced) and the
+    #: SIECLE import (SECURITY.md P16). Each model adds its own details.
+    _educonnect_staff_writable = frozenset({"last_name", "first_name", "email"})
+
+    def _educonnect_check_staff_write(self, vals):
+        if self.env.uid == SUPERUSER_ID:
+            return
+        refused = set(vals) - self._educonnect_staff_writable
+        if refused:
+            labels = sorted(self._fields[name].get_description(self.env)["string"]
+                            if name in self._fields else name for name in refused)
+            raise AccessError(_("These fields of an EduConnect account cannot "
+                                "be changed: %s. They change only through the "
+                                "account actions and the SIECLE import.")
+                              % ", ".join(labels))
+
     @api.multi
     def write(self, vals):
+        self._educonnect_check_staff_write(vals)
         if vals.get("login"):
             vals["login"] = vals["login"].strip()
             for rec in self:
@@ -322,6 +343,32 @@ class EduconnectAccountMixin(models.AbstractModel):
         return result
 
     # -- provisional passwords --------------------------------------------
+
+    #: Fields that show provisional passwords: every read or export of them
+    #: by staff is traced (who, when, which accounts).
+    _educonnect_password_fields = ("provisional_password",)
+
+    def _educonnect_trace_password_view(self, field_names, how):
+        if self.env.uid == SUPERUSER_ID or not self or not (
+                set(field_names) & set(self._educonnect_password_fields)):
+            return
+        shown = self.sudo().filtered(lambda a: a.state == "notified")
+        if shown:
+            self.browse(shown.ids)._educonnect_trace("password_view", how)
+
+    @api.multi
+    def read(self, fields=None, load="_classic_read"):
+        result = super().read(fields=fields, load=load)
+        self._educonnect_trace_password_view(fields or list(self._fields),
+                                             _("Read"))
+        return result
+
+    @api.multi
+    def export_data(self, fields_to_export, raw_data=False):
+        result = super().export_data(fields_to_export, raw_data=raw_data)
+        self._educonnect_trace_password_view(
+            [path.split("/")[0] for path in fields_to_export], _("Export"))
+        return result
 
     @api.multi
     def _set_new_provisional_passwords(self, extra_sql_values=None):
@@ -410,6 +457,7 @@ class EduconnectAccountMixin(models.AbstractModel):
                   if r["state"] != "activated"}
         without = pending.browse([i for i in pending.ids if not crypts.get(i)])
         printed = {i: decrypt_secret(crypts.get(i)) for i in pending.ids}
+        self._educonnect_check_readable(crypts, printed)
         printed.update(without._set_new_provisional_passwords())
         printed.update({a.id: False for a in activated})
         if pending:
@@ -422,6 +470,20 @@ class EduconnectAccountMixin(models.AbstractModel):
         if activated:
             activated.write({"notification_date": fields.Date.to_string(today)})
         return printed
+
+    def _educonnect_check_readable(self, crypts, clear):
+        """A provisional password stored but unreadable (the encryption key
+        changed: database restored on another server) must not print as an
+        activated account's letter: say so and what to do."""
+        lost = [i for i, crypt in crypts.items() if crypt and not clear.get(i)]
+        if lost:
+            raise UserError(_(
+                "The provisional password of %d account(s) can no longer be "
+                "read: the server's encryption key changed (database restored "
+                "on another server?). Put the original key back "
+                "(educonnect_secret_key in the Odoo configuration), or reset "
+                "the password of these accounts (« Modifier les comptes ») to "
+                "print new letters.") % len(lost))
 
     @api.multi
     def _educonnect_reset_passwords(self, _action="reset", _notified=False):
@@ -460,10 +522,14 @@ class EduconnectAccountMixin(models.AbstractModel):
         « En cours d'activation », empty for « Non notifié »."""
         self._check_educonnect_action("list")
         result = {}
-        for row in self.sudo().read(["state", "provisional_password_crypt"]):
+        rows = self.sudo().read(["state", "provisional_password_crypt"])
+        crypts = {r["id"]: r["provisional_password_crypt"] for r in rows
+                  if r["state"] == "notified"}
+        clear = {i: decrypt_secret(c) for i, c in crypts.items()}
+        self._educonnect_check_readable(crypts, clear)
+        for row in rows:
             if row["state"] == "notified":
-                result[row["id"]] = decrypt_secret(
-                    row["provisional_password_crypt"]) or ""
+                result[row["id"]] = clear[row["id"]] or ""
             elif row["state"] in ("activated", "activating"):
                 result[row["id"]] = PASSWORD_MASK
             else:
@@ -563,6 +629,15 @@ class EduconnectAccountMixin(models.AbstractModel):
         if values:
             account.write(values)
         Users = self.env["res.users"].sudo().with_context(no_reset_password=True)
+        if account.user_id and (not account.user_id.share or (
+                account.user_id.login or "").lower() != account.login.lower()):
+            # Only this account's own portal user ever gets its password: a
+            # link to any other user is refused, whoever made it.
+            _logger.warning("Activation refused: account %s %s is linked to "
+                            "user %s, which is not its portal user.",
+                            account._name, account.id, account.user_id.id)
+            raise AccessError(_("This account cannot be activated: ask the "
+                                "establishment."))
         if account.user_id:
             account.user_id.write({"password": password, "active": True,
                                    "email": account.email})

@@ -14,6 +14,7 @@ TRACE_ACTIONS = [
     ("siecle_archive", "Archived by the SIECLE import"),
     ("delegate", "Role granted"),
     ("withdraw", "Role withdrawn"),
+    ("password_view", "Provisional passwords viewed"),
 ]
 
 

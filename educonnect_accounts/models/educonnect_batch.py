@@ -436,7 +436,10 @@ class EduconnectBatch(models.Model):
         return result.getvalue()
 
     def _attach(self, name, content, mimetype):
-        return self.env["ir.attachment"].create({
+        # Letters and lists hold provisional passwords: not indexed, and
+        # deleted after the retention time (educonnect.retention).
+        return self.env["ir.attachment"].with_context(
+            educonnect_no_index=True).create({
             "name": name, "datas_fname": name,
             "datas": base64.b64encode(content), "mimetype": mimetype,
             "res_model": self._name, "res_id": self.id,

@@ -10,6 +10,9 @@ class EduconnectGuardian(models.Model):
     _description = "Guardian"
     _order = "last_name, first_name, id"
     _educonnect_population = "guardian"
+    _educonnect_staff_writable = frozenset({
+        "last_name", "first_name", "email", "civility", "mobile", "phone",
+        "accept_sms"})
 
     company_id = fields.Many2one(
         "res.company", string="Establishment", required=True, index=True,

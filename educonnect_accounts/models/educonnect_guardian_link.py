@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools.trigram import ensure_trigram_indexes
 from .educonnect_account_mixin import (ACCOUNT_ORIGINS, ACCOUNT_STATES,
@@ -162,6 +162,13 @@ class EduconnectGuardianLink(models.Model):
 
     @api.multi
     def write(self, vals):
+        # Who is responsible for whom comes from SIECLE: staff may correct
+        # the level and the relationship, never re-attach a row.
+        if self.env.uid != SUPERUSER_ID and set(vals) - {"legal_level",
+                                                         "relationship"}:
+            raise AccessError(_("A pupil–guardian link can only have its "
+                                "level and relationship changed; the links "
+                                "come from the SIECLE import."))
         result = super().write(vals)
         # Odoo 11 checks the rules before a write only: a row must not be
         # moved to a pupil of an establishment the user may not act in.

@@ -10,6 +10,10 @@ class EduconnectStudent(models.Model):
     _description = "Pupil"
     _order = "last_name, first_name, id"
     _educonnect_population = "student"
+    _educonnect_password_fields = ("provisional_password", "list_password")
+    _educonnect_staff_writable = frozenset({
+        "last_name", "first_name", "email", "class_id", "mef_id",
+        "birth_date", "gender", "ine", "birth_name"})
 
     company_id = fields.Many2one(
         "res.company", string="Establishment", required=True, index=True,

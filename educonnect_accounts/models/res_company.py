@@ -130,6 +130,14 @@ class ResCompany(models.Model):
             address = "noreply@%s" % (host if host and "." in host else "localhost")
         return formataddr((self.name, address))
 
+    @api.constrains("educonnect_letter_validity_months")
+    def _check_educonnect_letter_validity(self):
+        for company in self:
+            if not 1 <= company.educonnect_letter_validity_months <= 24:
+                raise ValidationError(_(
+                    "A letter is valid for 1 to 24 months (the guide's "
+                    "letters: 3 months)."))
+
     @api.constrains("educonnect_uai")
     def _check_educonnect_uai(self):
         for company in self:

@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .common import EduconnectCase
 
@@ -20,14 +20,18 @@ class TestEstablishmentDefaults(EduconnectCase):
 
     def test_new_records_default_to_the_current_establishment(self):
         env = self.env(user=self.director)
-        pupil = env["educonnect.student"].create({"last_name": "NOUVEL",
-                                                  "first_name": "Élise"})
         klass = env["educonnect.class"].create({"name": "4 9"})
-        guardian = env["educonnect.guardian"].create({"last_name": "NOUVEL",
-                                                      "first_name": "Paul"})
-        self.assertEqual(pupil.company_id, self.college)
         self.assertEqual(klass.company_id, self.college)
-        self.assertEqual(guardian.company_id, self.college)
+
+    def test_staff_do_not_create_or_delete_pupils_and_guardians_they_come_from_siecle(self):
+        env = self.env(user=self.director)
+        for model in ("educonnect.student", "educonnect.guardian"):
+            with self.assertRaises(AccessError):
+                env[model].create({"last_name": "NOUVEL", "first_name": "Élise",
+                                   "company_id": self.college.id})
+        with self.assertRaises(AccessError):
+            env["educonnect.student"].browse(self.college_pupil.id).unlink()
+        self.assertTrue(self.college_pupil.exists())
 
     def test_new_accounts_start_not_notified_origin_not_provided(self):
         pupil = self.make_student("NEUF", "Jade")
@@ -53,9 +57,8 @@ class TestEstablishmentDefaults(EduconnectCase):
         env = self.env(user=self.director)
         self.assertEqual(env["educonnect.student"].search([]), self.lycee_pupil)
         self.assertEqual(env["educonnect.home"].create({}).student_count, 1)
-        pupil = env["educonnect.student"].create({"last_name": "NEUF",
-                                                  "first_name": "Tom"})
-        self.assertEqual(pupil.company_id, self.lycee)
+        klass = env["educonnect.class"].create({"name": "1ère 2"})
+        self.assertEqual(klass.company_id, self.lycee)
 
     def test_home_cannot_switch_to_an_establishment_not_held(self):
         other = self.env["res.company"].create({"name": "Autre collège"})

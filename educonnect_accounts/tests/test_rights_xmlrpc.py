@@ -3,6 +3,7 @@ tests show holds for a real client too (a refused call changes nothing)."""
 import unittest
 import xmlrpc.client
 
+from odoo.exceptions import AccessError
 from odoo.tests.common import get_db_name
 
 from .committed import committed_env, ensure_http_server
@@ -263,3 +264,138 @@ class TestRightsOverXmlRpc(unittest.TestCase):
                 env["educonnect.student"].search([("user_id", "=", user.id)]).unlink()
                 user.unlink()
                 partner.unlink()
+
+    # -- issue 15: what Odoo exposes by default --------------------------------
+
+    def test_read_only_account_fields_and_the_portal_user_are_not_writable_over_xmlrpc(self):
+        """C2 and P16: the form's read-only fields are read-only on the
+        server; pointing an account at another user is refused."""
+        before = {f: self.committed("educonnect.student", self.ids["pupil_a"], f)
+                  for f in ("state", "login", "user_id", "letter_expiry_date")}
+        for vals in ({"user_id": self.ids["director"]}, {"user_id": 1},
+                     {"state": "activated"}, {"origin": "franceconnect"},
+                     {"email_confirmed": True}, {"letter_expiry_date": False},
+                     {"login": "admin"}, {"active": False},
+                     {"company_id": self.ids["b"]}, {"siecle_id": "X"},
+                     {"notification_date": "2020-01-01"}):
+            self.refused("director", "educonnect.student", "write",
+                         [[self.ids["pupil_a"]], vals])
+        self.refused("director", "educonnect.guardian", "write",
+                     [[self.ids["guardian_a"]], {"mobile_confirmed": True}])
+        for field, value in before.items():
+            self.assertEqual(self.committed("educonnect.student",
+                                            self.ids["pupil_a"], field), value)
+        # What staff may correct: the person's details.
+        self.call("director", "educonnect.student", "write",
+                  [[self.ids["pupil_a"]], {"first_name": "Anaïs"}])
+        self.assertEqual(self.committed("educonnect.student", self.ids["pupil_a"],
+                                        "first_name"), "Anaïs")
+
+    def test_an_account_linked_to_another_user_never_sets_its_password(self):
+        """C2: even linked in the database, activation does not touch a
+        user that is not the account's own portal user."""
+        with committed_env() as env:
+            env.cr.execute("UPDATE educonnect_student SET user_id = %s WHERE id = %s",
+                           [self.ids["director"], self.ids["pupil_b"]])
+        try:
+            with committed_env() as env, self.assertRaises(AccessError):
+                env["educonnect.student"].browse(self.ids["pupil_b"]) \
+                    ._educonnect_activate("mot de passe du pirate")
+            self.assertTrue(self.login("director"))
+        finally:
+            with committed_env() as env:
+                env.cr.execute("UPDATE educonnect_student SET user_id = NULL "
+                               "WHERE id = %s", [self.ids["pupil_b"]])
+
+    def test_internal_context_flags_are_ignored_over_xmlrpc(self):
+        """H1 / P17: a director cannot appoint a director nor write a trace
+        naming someone else by sending the addon's internal flags."""
+        flags = {"educonnect_delegation_sync": True,
+                 "educonnect_acting_uid": self.ids["other"]}
+        self.refused("director", "educonnect.delegation", "create",
+                     [{"user_id": self.ids["staff"], "role": "director"}],
+                     {"context": flags})
+        delegation_id = self.call(
+            "director", "educonnect.delegation", "create",
+            [{"user_id": self.ids["staff"], "role": "troubleshooter"}],
+            {"context": flags})
+        with committed_env() as env:
+            delegation = env["educonnect.delegation"].browse(delegation_id)
+            trace = env["educonnect.account.trace"].search(
+                [("delegate_user_id", "=", self.ids["staff"])], limit=1)
+            self.assertEqual(delegation.granted_by_id.id, self.ids["director"])
+            self.assertEqual(trace.user_id.id, self.ids["director"])
+            self.assertTrue(env["res.users"].browse(self.ids["staff"]).has_group(
+                "educonnect_accounts.group_educonnect_troubleshooter"),
+                "the groups were kept in step: the flag was ignored")
+        self.call("director", "educonnect.delegation", "unlink", [[delegation_id]])
+
+    def test_staff_do_not_read_pupils_and_guardians_through_res_users_or_res_partner(self):
+        """H2: the portal user of an activated pupil of A is invisible to
+        the staff of A and of B over res.users and res.partner."""
+        with committed_env() as env:
+            pupil = env["educonnect.student"].create({
+                "last_name": PREFIX + "PORTAIL", "first_name": "Lina",
+                "email": "lina.rpcdroits@example.fr", "company_id": self.ids["a"]})
+            pupil._educonnect_notify()
+            user = pupil._educonnect_activate(PASSWORD)
+            user_id, partner_id = user.id, user.partner_id.id
+        try:
+            for who in ("director", "agent", "staff", "other"):
+                self.assertEqual(self.call(who, "res.users", "search",
+                                           [[("id", "=", user_id)]]), [], who)
+                self.assertEqual(self.call(who, "res.partner", "search",
+                                           [[("id", "=", partner_id)]]), [], who)
+                self.assertEqual(self.call(who, "res.partner", "search_read",
+                                           [[("email", "ilike", "rpcdroits")]],
+                                           {"fields": ["name", "email"]}), [], who)
+                self.refused(who, "res.partner", "read", [[partner_id], ["email"]])
+        finally:
+            with committed_env() as env:
+                env.cr.execute("DELETE FROM educonnect_account_trace "
+                               "WHERE user_id = %s", [user_id])
+                env["educonnect.student"].search([("user_id", "=", user_id)]).unlink()
+                user = env["res.users"].browse(user_id)
+                partner = user.partner_id
+                user.unlink()
+                partner.unlink()
+
+    def test_the_search_of_a_wizard_is_never_evaluated_on_the_server(self):
+        """H3: a domain holding an expression is refused at once; a real
+        search still works."""
+        ctx = {"active_model": "educonnect.student",
+               "active_ids": [self.ids["pupil_a"]]}
+        for hostile in ("[('id', '>', 10 ** 10 ** 8)]",
+                        "[('id', '>', (lambda: 1)())]",
+                        "[(''.join(['i', 'd']), '=', 1)]", "x" * 30000):
+            wizard_id = self.call("agent", "educonnect.list.wizard", "create",
+                                  [{"scope": "search", "source_domain": hostile}],
+                                  {"context": dict(ctx, active_domain=[])})
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self.call("agent", "educonnect.list.wizard", "read",
+                          [[wizard_id], ["account_count"]], {"context": ctx})
+            self.assertIn("La recherche de la liste n'a pas pu être lue",
+                          caught.exception.faultString)
+        wizard_id = self.call(
+            "agent", "educonnect.list.wizard", "create",
+            [{"scope": "search"}],
+            {"context": dict(ctx, active_domain=[("last_name", "=", PREFIX)])})
+        self.assertEqual(self.call("agent", "educonnect.list.wizard", "read",
+                                   [[wizard_id], ["account_count"]],
+                                   {"context": ctx})[0]["account_count"], 1)
+
+    def test_reading_or_exporting_provisional_passwords_is_traced(self):
+        def traces():
+            with committed_env() as env:
+                return env["educonnect.account.trace"].search_count([
+                    ("action", "=", "password_view"),
+                    ("user_id", "=", self.ids["agent"]),
+                    ("student_ids", "in", self.ids["pupil_a"])])
+        before = traces()
+        self.call("agent", "educonnect.student", "read",
+                  [[self.ids["pupil_a"]], ["provisional_password"]])
+        self.call("agent", "educonnect.student", "export_data",
+                  [[self.ids["pupil_a"]], ["login", "provisional_password"]])
+        self.call("agent", "educonnect.student", "read",
+                  [[self.ids["pupil_a"]], ["name"]])
+        self.assertEqual(traces(), before + 2)

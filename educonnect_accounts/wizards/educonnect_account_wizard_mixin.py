@@ -1,14 +1,46 @@
+import ast
 import base64
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.safe_eval import safe_eval
+from odoo.osv import expression
 
 from ..models.educonnect_account_mixin import SENSITIVE_ORIGINS
 from ..reports.pdf import render_standalone_pdf
 
 SOURCE_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link")
+#: A list's search, as the web client sends it, is a few hundred characters.
+MAX_DOMAIN_LENGTH = 20000
+OPERATORS = ("&", "|", "!")
+
+
+def parse_domain(text):
+    """The search domain the client sent, as data: parsed as a Python
+    literal (never evaluated: an expression would run on the server at the
+    client's choice of cost), of the shape of a domain, or ValueError."""
+    if not isinstance(text, str) or len(text) > MAX_DOMAIN_LENGTH:
+        raise ValueError("too long")
+    try:
+        tree = ast.parse(text, mode="eval")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) \
+                    and isinstance(node.operand, ast.Num):
+                continue  # a negative number
+            if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call, ast.Attribute,
+                                 ast.Subscript, ast.Lambda)):
+                raise ValueError("not a literal")
+        domain = ast.literal_eval(tree)
+    except (SyntaxError, TypeError, MemoryError, RecursionError) as error:
+        raise ValueError(str(error))
+    if not isinstance(domain, list) or not all(
+            item in OPERATORS or (isinstance(item, (list, tuple))
+                                  and len(item) == 3
+                                  and isinstance(item[0], str)
+                                  and item[1] in expression.TERM_OPERATORS)
+            for item in domain):
+        raise ValueError("not a domain")
+    return domain
 
 
 class EduconnectAccountWizardMixin(models.AbstractModel):
@@ -82,7 +114,12 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
         if (scope or self.scope) == "search":
             if not self.source_domain:
                 return Source.browse()
-            return Source.search(safe_eval(self.source_domain))
+            try:
+                domain = parse_domain(self.source_domain)
+            except ValueError:
+                raise UserError(_("The search of the list could not be read: "
+                                  "start again from the list."))
+            return Source.search(domain)
         ids = [int(i) for i in (self.source_ids or "").split(",") if i]
         return Source.browse(ids).exists()
 
@@ -141,7 +178,9 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             if r["state"] == "activated" or r["origin"] in SENSITIVE_ORIGINS])
 
     def _attach(self, name, content, mimetype):
-        return self.env["ir.attachment"].create({
+        # Letters and lists hold provisional passwords: not indexed.
+        return self.env["ir.attachment"].with_context(
+            educonnect_no_index=True).create({
             "name": name, "datas_fname": name,
             "datas": base64.b64encode(content), "mimetype": mimetype,
             "res_model": self._name, "res_id": self.id,
