@@ -303,3 +303,24 @@ def test_a_batch_of_1000_letters_completes_through_the_job_runner(
     states = admin("educonnect.student", "read_group",
                    [("id", "in", ids)], ["state"], ["state"])
     assert [(s["state"], s["state_count"]) for s in states] == [("notified", 1000)]
+
+
+def test_staff_see_the_schools_platform_not_odoo(browsers, data):
+    """Issue 14: no « Propulsé par Odoo », no Odoo documentation, support or
+    Odoo.com account, « Identifiant » on the login page, the tab reads
+    EduConnect."""
+    browser = browsers("director")
+    browser.get("/web/login")
+    page = browser.driver.page_source
+    assert "Identifiant" in browser.find("label[for=login]").text
+    for odoo in ("Propulsé par", "Powered by", "odoo.com"):
+        assert odoo not in page, odoo
+    browser.login("direction.college", STAFF_PASSWORD)
+    browser.wait(lambda d: "EduConnect" in d.title and "Odoo" not in d.title,
+                 message="the tab title still says Odoo")
+    assert "odoo.com" not in browser.driver.page_source
+    browser.click(browser.find(".o_user_menu > a"))
+    items = [" ".join(a.text.split()) for a in browser.find_all(
+        ".o_user_menu .dropdown-menu li a")]
+    assert items == ["Préférences", "Déconnexion"], items
+    browser.screenshot("user menu")

@@ -48,6 +48,10 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     logo = fields.Binary(default=lambda self: default_logo())
+    educonnect_mail_sender = fields.Char(
+        string="Sender of the e-mails", compute="_compute_educonnect_mail_sender",
+        help="« Establishment <its address> », or the platform's no-reply "
+             "address when the establishment has none.")
 
     educonnect_uai = fields.Char(
         string="UAI", size=8, copy=False, index=True,
@@ -116,6 +120,10 @@ class ResCompany(models.Model):
         for company in self.sudo().with_context(active_test=False).search([]):
             if not company.logo or company.logo == odoo_logo:
                 company.logo = default_logo()
+
+    def _compute_educonnect_mail_sender(self):
+        for company in self:
+            company.educonnect_mail_sender = company._educonnect_mail_from()
 
     @api.multi
     def _educonnect_mail_from(self):

@@ -116,3 +116,55 @@ class TestRunsByItself(TransactionCase):
         odoo_logo = base64.b64decode(self.env["res.company"]._get_logo())
         self.assertTrue(logo.content.startswith(b"\x89PNG"))
         self.assertNotEqual(logo.content, odoo_logo)
+
+    def test_letters_carry_the_establishments_logo(self):
+        import subprocess
+        import tempfile
+        company = self.env["res.company"].create({"name": "Collège au logo"})
+        Student = self.env["educonnect.student"]
+        pupils = Student.browse([Student.create({
+            "last_name": "LOGO", "first_name": first,
+            "company_id": company.id}).id for first in ("Ana", "Léo")])
+        printed = pupils._educonnect_notify()
+        pdf = pupils._educonnect_letters_pdf(printed)
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            images = subprocess.run(["pdfimages", "-list", handle.name],
+                                    stdout=subprocess.PIPE, check=True).stdout.decode()
+        # One image (the logo, with its transparency mask) on each letter.
+        pages = [line.split()[0] for line in images.splitlines()[2:]
+                 if line.split()[2] == "image"]
+        self.assertEqual(pages, ["1", "2"], images)
+
+    def test_staff_invitation_and_reset_e_mails_are_the_schools_not_odoos(self):
+        from .committed import SmtpCatcher, message_text, really_sending_mail
+        smtp = SmtpCatcher()
+        try:
+            self.env["ir.mail_server"].create({
+                "name": "catcher", "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port, "sequence": 0})
+            company = self.env["res.company"].create({
+                "name": "Collège Victor Hugo", "email": "ce.0590002b@ac-lille.fr"})
+            with really_sending_mail():
+                user = self.env["res.users"].create({
+                    "name": "Nouvelle CPE", "login": "cpe.hugo",
+                    "email": "cpe.hugo@ac-lille.fr", "lang": "fr_FR",
+                    "company_id": company.id, "company_ids": [(6, 0, company.ids)]})
+                user.action_reset_password()
+        finally:
+            smtp.stop()
+        self.assertEqual(len(smtp.messages), 2)
+        for _from, rcpt, message in smtp.messages:
+            subject = str(email.header.make_header(
+                email.header.decode_header(message["Subject"])))
+            text = message_text(message)
+            sender = str(email.header.make_header(
+                email.header.decode_header(message["From"])))
+            self.assertEqual(rcpt, ["cpe.hugo@ac-lille.fr"])
+            self.assertIn("Collège Victor Hugo", subject)
+            self.assertEqual(sender, "Collège Victor Hugo <ce.0590002b@ac-lille.fr>")
+            self.assertNotIn("Odoo", subject + text)
+            self.assertIn("cpe.hugo", text)
+        self.assertIn("Choisir mon mot de passe", message_text(smtp.messages[0][2]))
+        self.assertIn("Changer mon mot de passe", message_text(smtp.messages[1][2]))
