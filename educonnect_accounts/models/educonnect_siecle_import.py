@@ -3,9 +3,10 @@
 One run reads the files (tools/siecle.py) into an export (rows), compares
 every row with the establishment's pupils, guardians and links keyed on the
 SIECLE ids, and makes a plan: what is created, updated, left unchanged,
-archived or rejected (with the reason). The preview shows the plan; the
-confirmation makes it again on the current data and applies it in the same
-transaction: all or nothing. Hostile files are refused before any
+archived or rejected (with the reason). The preview shows the plan and keeps
+the export it read (not the files: the wizard erases them); the confirmation
+makes the plan again from that export on the current data and applies it in
+the same transaction: all or nothing. Hostile files are refused before any
 plan, within the caps of tools/siecle_files.py (settings
 ``educonnect_accounts.siecle_max_*``), and a plan whose report would exceed
 its cap is refused before anything is written.
@@ -58,8 +59,17 @@ def _norm(value):
 
 
 class EduconnectSiecleImport(models.Model):
-    """One import from SIECLE into one establishment, and its report."""
+    """One import from SIECLE into one establishment, and its report.
+
+    Retention (personal data of minors): the export read for a preview
+    (``pending_export``) is erased when the preview is confirmed; a preview
+    never confirmed is deleted with it after one day. The report of a done
+    import (its counts, and lines naming pupils and guardians) is kept for
+    one year after the import, long enough to answer for the school year it
+    changed, then purged.
+    """
     _name = "educonnect.siecle.import"
+    _inherit = ["educonnect.field.guard"]
     _description = "SIECLE import"
     _order = "id desc"
     _rec_name = "create_date"
@@ -124,6 +134,11 @@ class EduconnectSiecleImport(models.Model):
                                string="Report", readonly=True)
     report_html = fields.Html(compute="_compute_report_html",
                               string="Report", sanitize=False)
+    # The rows of a preview, to confirm them: personal data read by no one
+    # but the import itself (not prefetched with the rest of the record).
+    pending_export = fields.Text(string="Export read for the preview",
+                                 readonly=True, copy=False, prefetch=False,
+                                 groups="base.group_system")
 
     # -- entry point ---------------------------------------------------------
 
@@ -162,8 +177,9 @@ class EduconnectSiecleImport(models.Model):
     def _siecle_run(self, files, apply=False, archive_absent=True, record=None):
         """Read ``files`` [(name, bytes)], plan, and apply if ``apply``.
 
-        Returns the import record holding the report. A file that cannot be
-        read raises UserError and nothing changes.
+        Returns the import record holding the report (``record``, a
+        preview, is reused). A file that cannot be read raises UserError
+        and nothing changes.
         """
         self._check_import_allowed()
         company = self._import_company()
@@ -175,10 +191,26 @@ class EduconnectSiecleImport(models.Model):
         return self._siecle_process(export, company, limits, apply,
                                     archive_absent, record)
 
+    @api.multi
+    def _siecle_confirm(self):
+        """Import what the preview ``self`` showed: its export, planned
+        again on the current data (all or nothing). Returns the record."""
+        self.ensure_one()
+        self._check_import_allowed()
+        company = self._import_company()
+        if not self.exists() or not self.sudo().pending_export:
+            raise UserError(_("This preview has expired: choose the files "
+                              "again."))
+        export = siecle.loads(self.sudo().pending_export)
+        return self._siecle_process(export, company, self._siecle_limits(),
+                                    True, self.sudo().archive_absent, self)
+
     def _siecle_process(self, export, company, limits, apply, archive_absent,
                         record):
         """Plan ``export``, check the size of its report, apply it if
         ``apply`` and write the report (in ``record`` if given)."""
+        # Kept as read (planning marks rows), to confirm the preview later.
+        pending = False if apply else siecle.dumps(export)
         # The import runs with the rights it was checked for above: a
         # delegated agent may create the classes and MEFs of the export.
         importer = self.sudo().with_context(
@@ -198,7 +230,8 @@ class EduconnectSiecleImport(models.Model):
                     file_names=", ".join(export["files"]),
                     school_year=plan["params"]["year"],
                     export_date=plan["params"]["export_date"] or False,
-                    quality_count=len(plan["quality"]))
+                    quality_count=len(plan["quality"]),
+                    pending_export=pending)
         # The preview being confirmed, unless it was cleaned up meanwhile.
         record = record.sudo().exists() if record else None
         if record:

@@ -2,6 +2,7 @@
 stand far above the largest real establishment (SECURITY.md P13): bytes are
 not the only danger, a 5 KB zip holds 100,000 rows. The files are generated
 here, a few KB each."""
+import base64
 import io
 import zipfile
 
@@ -94,8 +95,14 @@ class TestSiecleImportLimits(SiecleCase):
             files, "L'import est refusé : son compte rendu contiendrait plus "
             "de 50\N{NO-BREAK SPACE}000 lignes (lignes rejetées, "
             "avertissements)")
-        self.assertRefusedAndNothingWritten(
-            files, "son compte rendu contiendrait plus de", apply=False)
+        # The preview shows it on the files step; nothing is kept.
+        wizard = self.staff_env()["educonnect.siecle.import.wizard"].create({
+            "pupils_file": base64.b64encode(files[0][1]),
+            "pupils_filename": "export.zip"})
+        wizard.action_preview()
+        self.assertEqual(wizard.step, "upload")
+        self.assertIn("son compte rendu contiendrait plus de", wizard.error)
+        self.assertFalse(wizard.import_id)
 
     def test_the_caps_are_settings(self):
         self.set_limit("rows", 10)

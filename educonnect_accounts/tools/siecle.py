@@ -7,7 +7,9 @@ nomenclatures (``BEE_NOMENCLATURES``: the MEFs) and guardians
 
 The files come from outside: siecle_files.py parses them safely and within
 limits. :func:`read_files` turns them, one at a time, into an *export*: plain
-rows (dicts of str, int and dates) that the import plans from. A file that cannot be read raises :class:`SiecleFileError`;
+rows (dicts of str, int and dates) that the import plans from, and that
+:func:`dumps` keeps between the preview and its confirmation instead of the
+uploaded files. A file that cannot be read raises :class:`SiecleFileError`;
 a row that cannot be imported is kept with the reason it is rejected, and
 the caller imports the others.
 
@@ -15,6 +17,7 @@ Messages are English source strings marked with ``_`` for the translation
 export and translated by the caller (this module has no environment).
 """
 import datetime
+import json
 import re
 
 from .siecle_files import (  # noqa: F401 (SiecleFileError: for the callers)
@@ -89,6 +92,24 @@ def check_uaj(kind, filename, root, uai):
             "%(uaj)s, not of the current establishment (%(uai)s): "
             "nothing was imported."),
             file=filename, uaj=uaj[:10], uai=uai or "?")
+
+
+def dumps(export):
+    """The export as JSON text (dates tagged), to confirm it later."""
+    def tag(value):
+        if isinstance(value, datetime.date):
+            return {"__date__": value.isoformat()}
+        raise TypeError(value)
+    return json.dumps(export, default=tag, separators=(",", ":"))
+
+
+def loads(text):
+    """The export :func:`dumps` wrote; rejections come back as lists."""
+    def untag(obj):
+        if len(obj) == 1 and "__date__" in obj:
+            return datetime.date(*map(int, obj["__date__"].split("-")))
+        return obj
+    return json.loads(text, object_hook=untag)
 
 
 def parameters(root):
