@@ -177,9 +177,9 @@ class EduconnectSiecleImport(models.Model):
     def _siecle_run(self, files, apply=False, archive_absent=True, record=None):
         """Read ``files`` [(name, bytes)], plan, and apply if ``apply``.
 
-        Returns the import record holding the report (``record``, a
-        preview, is reused). A file that cannot be read raises UserError
-        and nothing changes.
+        Returns the import record holding the report (``record``, the
+        user's own preview, is reused). A file that cannot be read raises
+        UserError and nothing changes.
         """
         self._check_import_allowed()
         company = self._import_company()
@@ -188,6 +188,10 @@ class EduconnectSiecleImport(models.Model):
             export = siecle.read_files(files, company.educonnect_uai, limits)
         except siecle.SiecleFileError as exc:
             raise UserError(self._translate(exc.message, exc.params))
+        # Checked as the caller, whatever environment the record came with.
+        record = record and self.browse(record.id).exists()
+        if record:  # else none given, or cleaned up meanwhile
+            record._check_changeable(company)
         return self._siecle_process(export, company, limits, apply,
                                     archive_absent, record)
 
@@ -198,12 +202,26 @@ class EduconnectSiecleImport(models.Model):
         self.ensure_one()
         self._check_import_allowed()
         company = self._import_company()
-        if not self.exists() or not self.sudo().pending_export:
+        if not self.exists():
             raise UserError(_("This preview has expired: choose the files "
                               "again."))
+        self._check_changeable(company)
         export = siecle.loads(self.sudo().pending_export)
         return self._siecle_process(export, company, self._siecle_limits(),
                                     True, self.sudo().archive_absent, self)
+
+    @api.multi
+    def _check_changeable(self, company):
+        """Only the user's own preview in the current establishment may be
+        planned again or confirmed: never a done import, nor the report of
+        another user or establishment, whatever record a caller passes."""
+        record = self.sudo()
+        if record.company_id != company or record.user_id.id != self.env.uid:
+            raise AccessError(_("This SIECLE import is not yours: you cannot "
+                                "change it. Choose your own files."))
+        if record.state != "preview" or not record.pending_export:
+            raise UserError(_("This SIECLE import is already done: choose "
+                              "the files again to import them."))
 
     def _siecle_process(self, export, company, limits, apply, archive_absent,
                         record):
@@ -232,9 +250,8 @@ class EduconnectSiecleImport(models.Model):
                     export_date=plan["params"]["export_date"] or False,
                     quality_count=len(plan["quality"]),
                     pending_export=pending)
-        # The preview being confirmed, unless it was cleaned up meanwhile.
-        record = record.sudo().exists() if record else None
         if record:
+            record = importer.browse(record.id)
             record.line_ids.unlink()
             record.write(vals)
         else:

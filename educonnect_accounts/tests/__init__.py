@@ -17,6 +17,7 @@ from . import test_siecle_import_files
 from . import test_siecle_import_large
 from . import test_siecle_import_limits
 from . import test_siecle_import_wizard
+from . import test_siecle_import_xmlrpc
 from . import test_background_batches
 from . import test_delegation
 from . import test_secret_fields

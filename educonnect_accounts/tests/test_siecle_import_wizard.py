@@ -1,6 +1,9 @@
 """The « Importer depuis SIECLE » wizard keeps no upload (personal data of
-minors) once it is read (SECURITY.md P18)."""
-from .siecle_common import SiecleCase
+minors) once it is read, and changes no import report but the user's own
+preview, whatever a client writes in it (SECURITY.md P16, P18)."""
+from odoo.exceptions import AccessError, UserError
+
+from .siecle_common import SiecleCase, data
 
 FILES = {"pupils": "siecle_eleves_1.xml",
          "guardians": "siecle_responsables_1.xml",
@@ -23,6 +26,13 @@ class TestSiecleImportWizard(SiecleCase):
             "SELECT count(*) FROM ir_attachment WHERE res_model = %s",
             [wizard._name])
         return values + ["attachment"] * self.env.cr.fetchone()[0]
+
+    def report_state(self, record):
+        record = record.sudo()
+        record.invalidate_cache()
+        return (record.company_id, record.user_id, record.state,
+                record.pupil_created, record.file_names,
+                sorted(record.line_ids.mapped("reason")))
 
     # -- uploads -------------------------------------------------------------
 
@@ -66,3 +76,50 @@ class TestSiecleImportWizard(SiecleCase):
         # The export previewed (1001…1010), not the one uploaded after.
         self.assertEqual(sorted(self.imported_pupils().mapped("siecle_id")),
                          ["1001", "1002", "1003", "1004", "1010"])
+
+    # -- the report -----------------------------------------------------------
+
+    def test_the_report_of_the_wizard_is_set_by_the_server_only(self):
+        other = self.run_import("siecle_eleves_1.xml", user=self.director)
+        Wizard = self.staff_env()["educonnect.siecle.import.wizard"]
+        with self.assertRaises(AccessError):
+            Wizard.create({"import_id": other.id})
+        with self.assertRaises(AccessError):
+            Wizard.with_context(default_import_id=other.id).create({})
+        wizard = self.open_wizard(pupils="siecle_eleves_2.xml")
+        with self.assertRaises(AccessError):
+            wizard.write({"import_id": other.id})
+        self.assertFalse(wizard.import_id)
+
+    def test_only_the_users_own_preview_is_planned_again_or_confirmed(self):
+        done = self.run_import("siecle_eleves_1.xml")
+        colleague = self.run_import("siecle_eleves_1.xml", apply=False,
+                                    user=self.director)
+        # Even the agent's own preview, once they work in the collège.
+        lycee = self.env["educonnect.siecle.import"].create({
+            "company_id": self.lycee.id, "user_id": self.agent.id,
+            "pending_export": colleague.sudo().pending_export})
+        files = [("siecle_eleves_2.xml", data("siecle_eleves_2.xml"))]
+        Import = self.staff_env()["educonnect.siecle.import"]
+        for target, error in ((done, UserError), (colleague, AccessError),
+                              (lycee, AccessError)):
+            before = self.report_state(target)
+            with self.assertRaises(error):
+                Import._siecle_run(files, record=target)
+            with self.assertRaises(error):
+                Import.browse(target.id)._siecle_confirm()
+            # Through the wizard, as if a client had chosen the report.
+            wizard = self.open_wizard(pupils="siecle_eleves_2.xml")
+            wizard.sudo().write({"import_id": target.id})
+            with self.assertRaises(error):
+                wizard.action_confirm()
+            if error is AccessError:
+                with self.assertRaises(AccessError):
+                    wizard.action_preview()
+            else:
+                wizard.action_preview()
+                self.assertEqual(wizard.error, "Cet import SIECLE est déjà "
+                                 "effectué : choisissez de nouveau les "
+                                 "fichiers pour les importer.")
+            self.assertEqual(self.report_state(target), before)
+        self.assertEqual(len(self.imported_pupils()), 5)

@@ -1,8 +1,8 @@
 import base64
 import binascii
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 FILE_FIELDS = ("pupils", "guardians", "nomenclature")
 
@@ -15,6 +15,9 @@ class EduconnectSiecleImportWizard(models.TransientModel):
     or the files are refused (the refusal is then shown in the wizard, so
     that the erasure is committed); the preview keeps what the confirmation
     needs in its import record: the rows read, not the files.
+
+    The import record shown (``import_id``) is set by the server only: a
+    client choosing it would have the import overwrite any report it names.
     """
     _name = "educonnect.siecle.import.wizard"
     _description = "Import from SIECLE"
@@ -50,7 +53,21 @@ class EduconnectSiecleImportWizard(models.TransientModel):
     def create(self, vals):
         # Who may not import does not even store files here.
         self.env["educonnect.siecle.import"]._check_import_allowed()
-        return super().create(vals)
+        wizard = super().create(vals)
+        # Given in vals or as a default of the context: refused alike.
+        if wizard.import_id:
+            raise AccessError(self._report_set_by_server())
+        return wizard
+
+    @api.multi
+    def write(self, vals):
+        if "import_id" in vals and self.env.uid != SUPERUSER_ID:
+            raise AccessError(self._report_set_by_server())
+        return super().write(vals)
+
+    def _report_set_by_server(self):
+        return _("The report of a SIECLE import is chosen by the import "
+                 "itself: it cannot be set.")
 
     @api.multi
     def _files(self):
@@ -102,7 +119,9 @@ class EduconnectSiecleImportWizard(models.TransientModel):
             self._erase_files(error=exc.name, step="upload")
             return self._reopen()
         self._erase_files()
-        self.write({"import_id": record.id, "step": "preview"})
+        # import_id is refused to every client (see write): set as the
+        # server, to the preview just made for this user.
+        self.sudo().write({"import_id": record.id, "step": "preview"})
         return self._reopen()
 
     @api.multi
@@ -113,7 +132,8 @@ class EduconnectSiecleImportWizard(models.TransientModel):
     @api.multi
     def action_confirm(self):
         """Import what the preview showed, planned again on the current
-        data: all or nothing."""
+        data: all or nothing (the preview's record checks it is the
+        user's own and not done yet)."""
         self.ensure_one()
         self.env["educonnect.siecle.import"]._check_import_allowed()
         if not self.import_id:
