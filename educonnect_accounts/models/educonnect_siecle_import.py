@@ -63,10 +63,11 @@ class EduconnectSiecleImport(models.Model):
 
     Retention (personal data of minors): the export read for a preview
     (``pending_export``) is erased when the preview is confirmed; a preview
-    never confirmed is deleted with it after one day. The report of a done
-    import (its counts, and lines naming pupils and guardians) is kept for
-    one year after the import, long enough to answer for the school year it
-    changed, then purged.
+    never confirmed is deleted with it after one day (by the next import).
+    The report of a done import (its counts, and lines naming pupils and
+    guardians) is kept for a year, the school year and the next rentrée, then
+    deleted by the retention cron (system parameter
+    ``educonnect_accounts.retention_imports_days``, 365).
     """
     _name = "educonnect.siecle.import"
     _inherit = ["educonnect.field.guard"]
