@@ -28,6 +28,7 @@
         "data/ir_cron_data.xml",
         "data/instance_data.xml",
         "data/educonnect_batch_data.xml",
+        "data/educonnect_siecle_import_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
         "views/res_company_views.xml",

@@ -1,11 +1,15 @@
 """Import of pupils and guardians from SIECLE exports (issue 7).
 
-One run reads the files (tools/siecle.py), compares every row with the
-establishment's pupils, guardians and links keyed on the SIECLE ids, and
-makes a plan: what is created, updated, left unchanged, archived or
-rejected (with the reason). The preview shows the plan; the confirmation
-makes it again on the current data and applies it in the same transaction:
-all or nothing.
+One run reads the files (tools/siecle.py) into an export (rows), compares
+every row with the establishment's pupils, guardians and links keyed on the
+SIECLE ids, and makes a plan: what is created, updated, left unchanged,
+archived or rejected (with the reason). The preview shows the plan and keeps
+the export it read (not the files: the wizard erases them); the confirmation
+makes the plan again from that export on the current data and applies it in
+the same transaction: all or nothing. Hostile files are refused before any
+plan, within the caps of tools/siecle_files.py (settings
+``educonnect_accounts.siecle_max_*``), and a plan whose report would exceed
+its cap is refused before anything is written.
 
 Odoo 11 creates records one at a time (with a recomputation of the stored
 related fields of the pupil–guardian rows for each): 5,000 pupils and 9,000
@@ -26,6 +30,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import siecle
+from ..tools.siecle_files import DEFAULT_LIMITS, Limits, number
 from ..tools.logins import ascii_name
 
 _EMAIL_RE = re.compile(r"^[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[A-Za-z]{2,}$")
@@ -54,8 +59,18 @@ def _norm(value):
 
 
 class EduconnectSiecleImport(models.Model):
-    """One import from SIECLE into one establishment, and its report."""
+    """One import from SIECLE into one establishment, and its report.
+
+    Retention (personal data of minors): the export read for a preview
+    (``pending_export``) is erased when the preview is confirmed; a preview
+    never confirmed is deleted with it after one day (by the next import).
+    The report of a done import (its counts, and lines naming pupils and
+    guardians) is kept for a year, the school year and the next rentrée, then
+    deleted by the retention cron (system parameter
+    ``educonnect_accounts.retention_imports_days``, 365).
+    """
     _name = "educonnect.siecle.import"
+    _inherit = ["educonnect.field.guard"]
     _description = "SIECLE import"
     _order = "id desc"
     _rec_name = "create_date"
@@ -120,6 +135,11 @@ class EduconnectSiecleImport(models.Model):
                                string="Report", readonly=True)
     report_html = fields.Html(compute="_compute_report_html",
                               string="Report", sanitize=False)
+    # The rows of a preview, to confirm them: personal data read by no one
+    # but the import itself (not prefetched with the rest of the record).
+    pending_export = fields.Text(string="Export read for the preview",
+                                 readonly=True, copy=False, prefetch=False,
+                                 groups="base.group_system")
 
     # -- entry point ---------------------------------------------------------
 
@@ -132,46 +152,112 @@ class EduconnectSiecleImport(models.Model):
                                 "the establishment can import from SIECLE."))
 
     @api.model
-    def _siecle_run(self, files, apply=False, archive_absent=True, record=None):
-        """Read ``files`` [(name, bytes)], plan, and apply if ``apply``.
-
-        Returns the import record holding the report. A file that cannot be
-        read raises UserError and nothing changes.
-        """
-        self._check_import_allowed()
+    def _import_company(self):
         company = self.env.user.company_id
         if not company.educonnect_uai:
             raise UserError(_("The current establishment has no UAI: set it "
                               "before importing from SIECLE."))
+        return company
+
+    @api.model
+    def _siecle_limits(self):
+        """The caps on one import: settings
+        ``educonnect_accounts.siecle_max_<megabytes|elements|rows|
+        report_lines>``, defaults in tools/siecle_files.py."""
+        params = self.env["ir.config_parameter"].sudo()
+        values = {}
+        for name, default in DEFAULT_LIMITS._asdict().items():
+            value = params.get_param("educonnect_accounts.siecle_max_" + name)
+            try:
+                values[name] = max(int(value), 1) if value else default
+            except ValueError:
+                values[name] = default
+        return Limits(**values)
+
+    @api.model
+    def _siecle_run(self, files, apply=False, archive_absent=True, record=None):
+        """Read ``files`` [(name, bytes)], plan, and apply if ``apply``.
+
+        Returns the import record holding the report (``record``, the
+        user's own preview, is reused). A file that cannot be read raises
+        UserError and nothing changes.
+        """
+        self._check_import_allowed()
+        company = self._import_company()
+        limits = self._siecle_limits()
         try:
-            found = siecle.read_files(files)
-            siecle.check_uaj(found, company.educonnect_uai)
+            export = siecle.read_files(files, company.educonnect_uai, limits)
         except siecle.SiecleFileError as exc:
             raise UserError(self._translate(exc.message, exc.params))
+        # Checked as the caller, whatever environment the record came with.
+        record = record and self.browse(record.id).exists()
+        if record:  # else none given, or cleaned up meanwhile
+            record._check_changeable(company)
+        return self._siecle_process(export, company, limits, apply,
+                                    archive_absent, record)
+
+    @api.multi
+    def _siecle_confirm(self):
+        """Import what the preview ``self`` showed: its export, planned
+        again on the current data (all or nothing). Returns the record."""
+        self.ensure_one()
+        self._check_import_allowed()
+        company = self._import_company()
+        if not self.exists():
+            raise UserError(_("This preview has expired: choose the files "
+                              "again."))
+        self._check_changeable(company)
+        export = siecle.loads(self.sudo().pending_export)
+        return self._siecle_process(export, company, self._siecle_limits(),
+                                    True, self.sudo().archive_absent, self)
+
+    @api.multi
+    def _check_changeable(self, company):
+        """Only the user's own preview in the current establishment may be
+        planned again or confirmed: never a done import, nor the report of
+        another user or establishment, whatever record a caller passes."""
+        record = self.sudo()
+        if record.company_id != company or record.user_id.id != self.env.uid:
+            raise AccessError(_("This SIECLE import is not yours: you cannot "
+                                "change it. Choose your own files."))
+        if record.state != "preview" or not record.pending_export:
+            raise UserError(_("This SIECLE import is already done: choose "
+                              "the files again to import them."))
+
+    def _siecle_process(self, export, company, limits, apply, archive_absent,
+                        record):
+        """Plan ``export``, check the size of its report, apply it if
+        ``apply`` and write the report (in ``record`` if given)."""
+        # Kept as read (planning marks rows), to confirm the preview later.
+        pending = False if apply else siecle.dumps(export)
         # The import runs with the rights it was checked for above: a
         # delegated agent may create the classes and MEFs of the export.
         importer = self.sudo().with_context(
             lang=self.env.lang, tracking_disable=True)
         if apply:
             importer._lock_establishment(company)
-        plan = importer._plan(found, company, archive_absent)
+        plan = importer._plan(export, company, archive_absent,
+                              limits.report_lines)
+        lines = plan["lines"] + plan["quality"]
+        if len(lines) > limits.report_lines:
+            raise self._report_too_long(limits.report_lines)
         if apply:
             importer._apply(plan, company)
         vals = dict(plan["counts"], state="done" if apply else "preview",
                     company_id=company.id, user_id=self.env.uid,
                     archive_absent=archive_absent,
-                    file_names=", ".join(sorted(f for f, r in found.values())),
+                    file_names=", ".join(export["files"]),
                     school_year=plan["params"]["year"],
                     export_date=plan["params"]["export_date"] or False,
-                    quality_count=len(plan["quality"]))
-        # The preview being confirmed, unless it was cleaned up meanwhile.
-        record = record.sudo().exists() if record else None
+                    quality_count=len(plan["quality"]),
+                    pending_export=pending)
         if record:
+            record = importer.browse(record.id)
             record.line_ids.unlink()
             record.write(vals)
         else:
             record = importer.create(vals)
-        record._write_lines(plan["lines"] + plan["quality"])
+        record._write_lines(lines)
         if apply:
             importer._trace_archived(plan, self.env.uid)
         # Previews never confirmed hold names: kept one day.
@@ -180,6 +266,13 @@ class EduconnectSiecleImport(models.Model):
                              datetime.datetime.utcnow()
                              - datetime.timedelta(days=1)))]).unlink()
         return record.sudo(self.env.uid)
+
+    def _report_too_long(self, max_lines):
+        return UserError(_(
+            "The import is refused: its report would hold more than %s "
+            "lines (rejected rows, warnings), far more than the SIECLE "
+            "exports of the largest establishment give. Check that these "
+            "are the right files. Nothing was imported.") % number(max_lines))
 
     def _trace_archived(self, plan, uid):
         """The history of each archived person says why its account was
@@ -204,11 +297,11 @@ class EduconnectSiecleImport(models.Model):
 
     # -- plan ----------------------------------------------------------------
 
-    def _plan(self, found, company, archive_absent):
+    def _plan(self, export, company, archive_absent, max_lines):
         cr = self.env.cr
         today = fields.Date.from_string(fields.Date.context_today(self))
         plan = {"counts": {}, "lines": [], "quality": [],
-                "params": siecle.parameters(found["pupils"][1]),
+                "params": export["params"],
                 "mefs_new": {}, "classes_new": {},
                 "students_new": [], "students_update": [],
                 "guardians_new": [], "guardians_update": [],
@@ -226,12 +319,14 @@ class EduconnectSiecleImport(models.Model):
             entry = self._quality(row, reason, params, name)
             entry.update(kind=kind, result=result)
             plan["lines"].append(entry)
+            # A file of rejected rows stops here, not after all its rows.
+            if len(plan["lines"]) + len(plan["quality"]) > max_lines:
+                raise self._report_too_long(max_lines)
 
         # MEFs and classes.
         cr.execute("SELECT code, id FROM educonnect_mef")
         mef_ids = dict(cr.fetchall())
-        nomenclature = siecle.read_mefs(found["nomenclature"][1]) \
-            if "nomenclature" in found else {}
+        nomenclature = export.get("mefs", {})
         cr.execute("SELECT id, code, name FROM educonnect_class "
                    "WHERE company_id = %s ORDER BY active DESC, id", [company.id])
         class_ids = {}
@@ -248,7 +343,7 @@ class EduconnectSiecleImport(models.Model):
         cr.execute("SELECT ine, siecle_id FROM educonnect_student "
                    "WHERE company_id = %s AND ine IS NOT NULL", [company.id])
         ine_owner = dict(cr.fetchall())
-        rows = siecle.read_pupils(found["pupils"][1])
+        rows = export["pupils"]
         counts["pupil_rows"] = len(rows)
         seen, seen_ine = {}, {}
         kept = {}  # siecle_id -> (row, student id or None, departed)
@@ -346,16 +441,16 @@ class EduconnectSiecleImport(models.Model):
                         name=" ".join(p for p in old[2:4] if p))
         counts["class_created"] = len(plan["classes_new"])
         counts["mef_created"] = len(plan["mefs_new"])
-        if "guardians" in found:
-            self._plan_guardians(plan, found, company, kept, archive_absent,
+        if "persons" in export:
+            self._plan_guardians(plan, export, company, kept, archive_absent,
                                  line)
         self._plan_quality(plan, kept, nomenclature, mef_ids)
         return plan
 
-    def _plan_guardians(self, plan, found, company, kept, archive_absent, line):
+    def _plan_guardians(self, plan, export, company, kept, archive_absent, line):
         cr = self.env.cr
         counts = plan["counts"]
-        persons, link_rows = siecle.read_guardians(found["guardians"][1])
+        persons, link_rows = export["persons"], export["links"]
         counts["guardian_rows"] = len(persons)
         counts["link_rows"] = len(link_rows)
         person_rows = {}
@@ -541,11 +636,12 @@ class EduconnectSiecleImport(models.Model):
             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
     def _quality(self, row, reason, params=None, name=""):
+        """A report line; its reason is translated when written."""
         return {"kind": "quality", "result": "quality",
                 "line": row.get("line"), "siecle_id": row.get("siecle_id") or "",
                 "name": name or " ".join(p for p in (row.get("last_name"),
                                                       row.get("first_name")) if p),
-                "reason": self._translate(reason, params)}
+                "reason": reason, "params": params}
 
     def _translate(self, reason, params=None):
         text = _(reason)  # in the language of the user (self.env)
@@ -740,8 +836,16 @@ class EduconnectSiecleImport(models.Model):
     # -- report --------------------------------------------------------------
 
     def _write_lines(self, lines):
+        """One INSERT; each distinct reason translated once (a translation
+        costs a hundred times the rest of a line)."""
         if not lines:
             return
+        texts, reasons = {}, []
+        for line in lines:
+            if line["reason"] not in texts:
+                texts[line["reason"]] = self._translate(line["reason"])
+            text = texts[line["reason"]]
+            reasons.append(text % line["params"] if line["params"] else text)
         self.env.cr.execute(
             "INSERT INTO educonnect_siecle_import_line (import_id, kind, "
             "result, line, siecle_id, name, reason, create_uid, write_uid, "
@@ -752,7 +856,8 @@ class EduconnectSiecleImport(models.Model):
             "%s::varchar[]) AS v(kind, result, line, siecle_id, name, reason)",
             [self.id, self.env.uid, self.env.uid]
             + [[l[k] for l in lines] for k in ("kind", "result", "line",
-                                                "siecle_id", "name", "reason")])
+                                                "siecle_id", "name")]
+            + [reasons])
         self.invalidate_cache(["line_ids"], self.ids)
 
     @api.multi

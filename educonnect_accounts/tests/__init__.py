@@ -15,6 +15,9 @@ from . import test_demo_data
 from . import test_siecle_import
 from . import test_siecle_import_files
 from . import test_siecle_import_large
+from . import test_siecle_import_limits
+from . import test_siecle_import_wizard
+from . import test_siecle_import_xmlrpc
 from . import test_background_batches
 from . import test_delegation
 from . import test_secret_fields

@@ -5,33 +5,25 @@ pupils (``BEE_ELEVES``: ElevesSansAdresses.xml / ElevesAvecAdresses.xml),
 nomenclatures (``BEE_NOMENCLATURES``: the MEFs) and guardians
 (``BEE_RESPONSABLES``: ResponsablesAvecAdresses.xml), plain or zipped together.
 
-The files come from outside: they are parsed without DTD, entity expansion
-or network access, and refused before parsing when they declare a DOCTYPE
-(XXE, « billion laughs »). A file that cannot be read raises
-:class:`SiecleFileError`; a row that cannot be imported is kept with the
-reason it is rejected, and the caller imports the others.
+The files come from outside: siecle_files.py parses them safely and within
+limits. :func:`read_files` turns them, one at a time, into an *export*: plain
+rows (dicts of str, int and dates) that the import plans from, and that
+:func:`dumps` keeps between the preview and its confirmation instead of the
+uploaded files. A file that cannot be read raises :class:`SiecleFileError`;
+a row that cannot be imported is kept with the reason it is rejected, and
+the caller imports the others.
 
 Messages are English source strings marked with ``_`` for the translation
 export and translated by the caller (this module has no environment).
 """
 import datetime
-import io
+import json
 import re
-import xml.parsers.expat
-import zipfile
 
-from lxml import etree
-
+from .siecle_files import (  # noqa: F401 (SiecleFileError: for the callers)
+    DEFAULT_LIMITS, SiecleFileError, _, expand, gc_paused, parse_xml)
 from .uai import normalize_uai
 
-
-def _(source):
-    """Marks a message for the translation export; translated by the caller."""
-    return source
-
-
-MAX_XML_BYTES = 100 * 2 ** 20
-MAX_ZIP_MEMBERS = 20
 ROOTS = {"BEE_ELEVES": "pupils", "BEE_RESPONSABLES": "guardians",
          "BEE_NOMENCLATURES": "nomenclature"}
 
@@ -43,173 +35,81 @@ RELATIONSHIPS = {"10": "mother", "20": "father", "37": "other_family",
 CIVILITIES = {"M": "M.", "M.": "M.", "MR": "M.", "MME": "MME", "MLLE": "MME"}
 
 
-class SiecleFileError(Exception):
-    """A file that cannot be imported at all: ``message % params``."""
+def read_files(files, uai, limits=DEFAULT_LIMITS):
+    """The export of [(filename, bytes)], zips expanded: ``{"files": [names],
+    "params", "pupils": rows, "mefs"?, "persons"?, "links"?}``.
 
-    def __init__(self, message, **params):
-        super().__init__(message % params if params else message)
-        self.message = message
-        self.params = params
-
-
-class _DoctypeFound(Exception):
-    pass
-
-
-class _RootReached(Exception):
-    pass
-
-
-def _refuse_dtd(data, filename):
-    """Refuse any DOCTYPE (hence any entity declaration) before parsing.
-
-    expat reads only the prolog, up to the root element, so the check costs
-    nothing on a real export and nothing is ever expanded.
+    Each kind at most once, from the establishment ``uai``; a file whose
+    root is not a SIECLE export is refused. Each tree is read into rows and
+    dropped before the next file is parsed.
     """
-    parser = xml.parsers.expat.ParserCreate()
-
-    def doctype(*args):
-        raise _DoctypeFound()
-
-    def root(*args):
-        raise _RootReached()
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
-    parser.StartElementHandler = root
-    try:
-        for start in range(0, len(data), 65536):
-            parser.Parse(data[start:start + 65536], False)
-        parser.Parse(b"", True)
-    except _DoctypeFound:
-        raise SiecleFileError(_(
-            "The file %(file)s is refused: it contains a DOCTYPE or entity "
-            "declarations, which SIECLE exports never contain (possible "
-            "attack)."), file=filename)
-    except (_RootReached, xml.parsers.expat.ExpatError, LookupError,
-            ValueError):
-        # Other errors are reported by the real (hardened) parser below.
-        pass
-
-
-def _hardened_parser():
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False,
-        load_dtd=False, dtd_validation=False, remove_comments=True,
-        remove_pis=True, collect_ids=False)
-
-
-def parse_xml(data, filename):
-    """The root element of one XML file, or :class:`SiecleFileError`."""
-    if not data or not data.strip():
-        raise SiecleFileError(_("The file %(file)s is empty."), file=filename)
-    if len(data) > MAX_XML_BYTES:
-        raise SiecleFileError(_(
-            "The file %(file)s is too large (more than %(size)d MB)."),
-            file=filename, size=MAX_XML_BYTES // 2 ** 20)
-    _refuse_dtd(data, filename)
-    try:
-        root = etree.fromstring(data, _hardened_parser())
-    except etree.XMLSyntaxError as exc:
-        text = str(exc)
-        if "ncoding" in text or "UTF-8" in text or "Char 0x" in text \
-                or "invalid character" in text.lower():
-            raise SiecleFileError(_(
-                "The file %(file)s cannot be read: its characters do not "
-                "match its declared encoding (line %(line)s). Export it "
-                "again from SIECLE without editing it."),
-                file=filename, line=exc.lineno or "?")
-        raise SiecleFileError(_(
-            "The file %(file)s cannot be read: it is not well-formed XML or "
-            "it is truncated (line %(line)s). Export it again from SIECLE."),
-            file=filename, line=exc.lineno or "?")
-    tree = root.getroottree()
-    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        raise SiecleFileError(_(
-            "The file %(file)s is refused: it contains a DOCTYPE or entity "
-            "declarations, which SIECLE exports never contain (possible "
-            "attack)."), file=filename)
-    return root
-
-
-def read_files(files):
-    """{kind: (filename, root)} from [(filename, bytes)], zips expanded.
-
-    Each kind at most once; a file whose root is not a SIECLE export is
-    refused.
-    """
-    found = {}
-    for filename, data in _expand(files):
-        root = parse_xml(data, filename)
-        kind = ROOTS.get(root.tag)
-        if not kind:
-            raise SiecleFileError(_(
-                "The file %(file)s is not a SIECLE export (root element "
-                "<%(root)s>; expected BEE_ELEVES, BEE_RESPONSABLES or "
-                "BEE_NOMENCLATURES)."), file=filename, root=str(root.tag)[:40])
-        if kind in found:
-            raise SiecleFileError(_(
-                "The files %(first)s and %(second)s are the same kind of "
-                "export: give each kind once."),
-                first=found[kind][0], second=filename)
-        found[kind] = (filename, root)
-    if "pupils" not in found:
+    names, export = {}, {}
+    with gc_paused():
+        for filename, data in expand(files, limits):
+            _read_file(filename, data, uai, limits, names, export)
+    if "pupils" not in names:
         raise SiecleFileError(_(
             "The pupils export (ElevesSansAdresses.xml or "
             "ElevesAvecAdresses.xml, root BEE_ELEVES) is required."))
-    return found
+    export["files"] = sorted(names.values())
+    return export
 
 
-def _expand(files):
-    for filename, data in files:
-        if not data:
-            continue
-        if data[:4] == b"PK\x03\x04":
-            yield from _zip_members(filename, data)
-        else:
-            yield filename, data
+def _read_file(filename, data, uai, limits, names, export):
+    """Read one file into ``export``, its name into ``names`` by kind."""
+    root = parse_xml(data, filename, limits)
+    kind = ROOTS.get(root.tag)
+    if not kind:
+        raise SiecleFileError(_(
+            "The file %(file)s is not a SIECLE export (root element "
+            "<%(root)s>; expected BEE_ELEVES, BEE_RESPONSABLES or "
+            "BEE_NOMENCLATURES)."), file=filename, root=str(root.tag)[:40])
+    if kind in names:
+        raise SiecleFileError(_(
+            "The files %(first)s and %(second)s are the same kind of "
+            "export: give each kind once."),
+            first=names[kind], second=filename)
+    check_uaj(kind, filename, root, uai)
+    names[kind] = filename
+    if kind == "pupils":
+        export.update(params=parameters(root), pupils=read_pupils(root))
+    elif kind == "guardians":
+        export["persons"], export["links"] = read_guardians(root)
+    else:
+        export["mefs"] = read_mefs(root)
 
 
-def _zip_members(filename, data):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [i for i in archive.infolist()
-                   if not i.is_dir() and i.filename.lower().endswith(".xml")]
-        if not members:
-            raise SiecleFileError(_("The archive %(file)s contains no XML "
-                                    "file."), file=filename)
-        if len(members) > MAX_ZIP_MEMBERS or any(
-                i.file_size > MAX_XML_BYTES for i in members):
-            raise SiecleFileError(_(
-                "The archive %(file)s is refused: too many or too large "
-                "files."), file=filename)
-        for info in members:
-            with archive.open(info) as member:
-                content = member.read(MAX_XML_BYTES + 1)
-            if len(content) > MAX_XML_BYTES:
-                raise SiecleFileError(_(
-                    "The archive %(file)s is refused: too many or too large "
-                    "files."), file=filename)
-            yield "%s/%s" % (filename, info.filename), content
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError,
-            NotImplementedError, RuntimeError, OSError):
-        raise SiecleFileError(_("The archive %(file)s cannot be read (damaged "
-                                "or encrypted zip)."), file=filename)
-
-
-def check_uaj(found, uai):
+def check_uaj(kind, filename, root, uai):
     """Every file must come from the establishment being imported into."""
-    for kind, (filename, root) in sorted(found.items()):
-        uaj = normalize_uai(root.findtext("PARAMETRES/UAJ"))
-        if kind != "nomenclature" and not uaj:
-            raise SiecleFileError(_(
-                "The file %(file)s has no UAJ (PARAMETRES/UAJ): it is not a "
-                "complete SIECLE export."), file=filename)
-        if uaj and uaj != normalize_uai(uai):
-            raise SiecleFileError(_(
-                "The file %(file)s is the export of the establishment "
-                "%(uaj)s, not of the current establishment (%(uai)s): "
-                "nothing was imported."),
-                file=filename, uaj=uaj[:10], uai=uai or "?")
+    uaj = normalize_uai(root.findtext("PARAMETRES/UAJ"))
+    if kind != "nomenclature" and not uaj:
+        raise SiecleFileError(_(
+            "The file %(file)s has no UAJ (PARAMETRES/UAJ): it is not a "
+            "complete SIECLE export."), file=filename)
+    if uaj and uaj != normalize_uai(uai):
+        raise SiecleFileError(_(
+            "The file %(file)s is the export of the establishment "
+            "%(uaj)s, not of the current establishment (%(uai)s): "
+            "nothing was imported."),
+            file=filename, uaj=uaj[:10], uai=uai or "?")
+
+
+def dumps(export):
+    """The export as JSON text (dates tagged), to confirm it later."""
+    def tag(value):
+        if isinstance(value, datetime.date):
+            return {"__date__": value.isoformat()}
+        raise TypeError(value)
+    return json.dumps(export, default=tag, separators=(",", ":"))
+
+
+def loads(text):
+    """The export :func:`dumps` wrote; rejections come back as lists."""
+    def untag(obj):
+        if len(obj) == 1 and "__date__" in obj:
+            return datetime.date(*map(int, obj["__date__"].split("-")))
+        return obj
+    return json.loads(text, object_hook=untag)
 
 
 def parameters(root):
