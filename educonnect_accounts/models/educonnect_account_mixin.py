@@ -756,6 +756,10 @@ class EduconnectAccountMixin(models.AbstractModel):
             mail_ids.append(template.sudo().with_context(
                 lang="fr_FR", activation_url=url).send_mail(
                     account.id, email_values={
+                        # Not linked to the account's record: staff who may
+                        # change the account would otherwise change or
+                        # delete the message (Odoo's rule on mail.message).
+                        "model": False, "res_id": False,
                         "email_from": account.company_id._educonnect_mail_from(),
                         "educonnect_res_model": self._name,
                         "educonnect_res_id": account.id}))
@@ -799,21 +803,6 @@ class EduconnectAccountMixin(models.AbstractModel):
                 "GROUP BY 1").format(sql.Identifier(self._table)), [self.ids])
             counts.update(dict(self.env.cr.fetchall()))
         return counts
-
-    @api.multi
-    def action_educonnect_resend_email(self):
-        """« Renvoyer le courriel »: a new activation link to the accounts
-        whose e-mail was not delivered (or is still waiting)."""
-        self._check_educonnect_action("notify")
-        accounts = self.filtered(
-            lambda a: a.email and a.state in ("notified", "activating"))
-        if not accounts:
-            raise UserError(_("None of these accounts waits for an activation "
-                              "e-mail: only accounts notified and not "
-                              "activated, with an e-mail address, can get "
-                              "one."))
-        accounts._educonnect_send_activation_emails()
-        return True
 
     @api.multi
     def _educonnect_trace(self, action, details="", company=None):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools.trigram import ensure_trigram_indexes
 
@@ -34,6 +35,22 @@ class EduconnectGuardian(models.Model):
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
          "A guardian with this SIECLE id already exists in this establishment."),
     ]
+
+    @api.multi
+    def action_educonnect_resend_email(self):
+        """« Renvoyer le courriel d'activation »: a new activation link to
+        guardians whose e-mail was not delivered (or is still waiting).
+        Guardians only: pupils are notified by letter (guide, 3.2)."""
+        self._check_educonnect_action("notify")
+        accounts = self.filtered(
+            lambda a: a.email and a.state in ("notified", "activating"))
+        if not accounts:
+            raise UserError(_("None of these accounts waits for an activation "
+                              "e-mail: only accounts notified and not "
+                              "activated, with an e-mail address, can get "
+                              "one."))
+        accounts._educonnect_send_activation_emails()
+        return True
 
     @api.model_cr
     def init(self):

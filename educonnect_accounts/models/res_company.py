@@ -99,6 +99,10 @@ class ResCompany(models.Model):
                 raise AccessError(_("Only the director can change the "
                                     "settings of the establishment, and only "
                                     "its EduConnect settings."))
+            # Checked above. The address and the logo are stored on the
+            # establishment's partner, which directors may not write.
+            return super(ResCompany, self.sudo()).write(
+                self._educonnect_normalize_vals(vals))
         return super().write(self._educonnect_normalize_vals(vals))
 
     @api.model

@@ -4,6 +4,18 @@ from odoo.exceptions import UserError
 #: The ir.config_parameter holding the id of the outgoing mail server these
 #: settings manage.
 MAIL_SERVER_PARAM = "educonnect_accounts.mail_server_id"
+#: Settings kept as system parameters: field → (parameter, type). The
+#: ``config_parameter`` attribute of settings fields came after this Odoo
+#: 11 build, which ignores it (the values were never saved).
+PARAM_FIELDS = {
+    "educonnect_mail_noreply": ("educonnect_accounts.mail_noreply", str),
+    "educonnect_sms_url": ("educonnect.sms_url", str),
+    "educonnect_sms_api_key": ("educonnect.sms_api_key", str),
+    "educonnect_sms_sender": ("educonnect.sms_sender", str),
+    "educonnect_throttle_login_max": ("educonnect.throttle_login_max", int),
+    "educonnect_throttle_address_max": ("educonnect.throttle_address_max", int),
+    "educonnect_throttle_delay": ("educonnect.throttle_delay", int),
+}
 SMTP_FIELDS = {"educonnect_smtp_host": "smtp_host",
                "educonnect_smtp_port": "smtp_port",
                "educonnect_smtp_encryption": "smtp_encryption",
@@ -28,30 +40,26 @@ class ResConfigSettings(models.TransientModel):
     educonnect_smtp_password = fields.Char(string="SMTP password")
     educonnect_mail_noreply = fields.Char(
         string="No-reply sender address",
-        config_parameter="educonnect_accounts.mail_noreply",
         help="Sender of the e-mails of an establishment that has no e-mail "
              "address of its own, e.g. ne-pas-repondre@ac-lille.fr.")
 
     # Codes of guardian self-registration and recovery sent by SMS.
     educonnect_sms_url = fields.Char(
-        string="SMS gateway URL", config_parameter="educonnect.sms_url",
+        string="SMS gateway URL",
         help="HTTPS address the codes are POSTed to, as JSON "
              "{\"to\", \"message\", \"sender\"}.")
     educonnect_sms_api_key = fields.Char(
-        string="SMS gateway key", config_parameter="educonnect.sms_api_key",
+        string="SMS gateway key",
         help="Sent as « Authorization: Bearer <key> ».")
     educonnect_sms_sender = fields.Char(
-        string="SMS sender name", config_parameter="educonnect.sms_sender")
+        string="SMS sender name")
     # Sign-in throttling (SECURITY.md P6).
     educonnect_throttle_login_max = fields.Integer(
-        string="Failed sign-ins before an identifiant is locked",
-        config_parameter="educonnect.throttle_login_max", default=10)
+        string="Failed sign-ins before an identifiant is locked", default=10)
     educonnect_throttle_address_max = fields.Integer(
-        string="Failed sign-ins before an address is locked",
-        config_parameter="educonnect.throttle_address_max", default=100)
+        string="Failed sign-ins before an address is locked", default=100)
     educonnect_throttle_delay = fields.Integer(
-        string="First lock delay (seconds)",
-        config_parameter="educonnect.throttle_delay", default=60,
+        string="First lock delay (seconds)", default=60,
         help="Doubled at each further failure, at most one hour.")
 
     def _educonnect_mail_server(self):
@@ -63,6 +71,14 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def get_values(self):
         values = super().get_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name, (key, kind) in PARAM_FIELDS.items():
+            value = params.get_param(key)
+            if value:
+                try:
+                    values[name] = kind(value)
+                except ValueError:
+                    pass
         server = self._educonnect_mail_server()
         if server:
             values.update({name: server[field] for name, field in SMTP_FIELDS.items()})
@@ -71,6 +87,10 @@ class ResConfigSettings(models.TransientModel):
     @api.multi
     def set_values(self):
         super().set_values()
+        params = self.env["ir.config_parameter"].sudo()
+        for name, (key, kind) in PARAM_FIELDS.items():
+            value = self[name]
+            params.set_param(key, str(value) if value or kind is int else False)
         server = self._educonnect_mail_server()
         values = {field: self[name] for name, field in SMTP_FIELDS.items()}
         if not self.educonnect_smtp_host:

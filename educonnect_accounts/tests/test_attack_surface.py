@@ -9,8 +9,8 @@ field, a new public method or a loosened rule shows as a cell the matrix does
 not list, a tightened one as a listed cell that is no longer allowed.
 
 Models
-    every model the two addons define or extend (``ir.model.data`` of the
-    modules: ``model_*`` records), transient wizards included, abstract
+    every model the two addons define or extend with fields (``ir.model.data``
+    of the modules: ``field_*`` records), transient wizards included, abstract
     ones left out, plus ``mail.mail``, ``mail.message``, ``ir.attachment``,
     ``res.partner``, ``res.users`` and ``queue.job``.
 
@@ -148,11 +148,13 @@ SMTP_SECRET = "surface-smtp-secret"
 # -- the registry ---------------------------------------------------------------
 
 def surface_models(env):
-    """Concrete models the addons define or extend, and Odoo's core ones."""
+    """Concrete models the addons define or extend with fields (a model
+    they only extend with a method override, e.g. ``ir.model.data``, has
+    nothing of theirs to probe), and Odoo's core ones."""
     env.cr.execute(
-        "SELECT DISTINCT m.model FROM ir_model_data d "
-        "JOIN ir_model m ON m.id = d.res_id "
-        "WHERE d.model = 'ir.model' AND d.module IN %s", [ADDONS])
+        "SELECT DISTINCT f.model FROM ir_model_data d "
+        "JOIN ir_model_fields f ON f.id = d.res_id "
+        "WHERE d.model = 'ir.model.fields' AND d.module IN %s", [ADDONS])
     names = {row[0] for row in env.cr.fetchall()} | set(CORE_MODELS)
     return sorted(n for n in names if n in env and not env[n]._abstract)
 

@@ -399,3 +399,32 @@ class TestRightsOverXmlRpc(unittest.TestCase):
         self.call("agent", "educonnect.student", "read",
                   [[self.ids["pupil_a"]], ["name"]])
         self.assertEqual(traces(), before + 2)
+
+    def test_files_of_letters_and_lists_cannot_be_made_public_or_moved(self):
+        """P15: a list of passwords cannot be made downloadable by anyone
+        (Odoo's ``public`` flag) by the staff member who made it."""
+        ctx = {"active_model": "educonnect.student",
+               "active_ids": [self.ids["pupil_a"]], "active_domain": []}
+        wizard_id = self.call("agent", "educonnect.list.wizard", "create",
+                              [{"list_format": "csv"}], {"context": ctx})
+        self.call("agent", "educonnect.list.wizard", "action_confirm",
+                  [[wizard_id]], {"context": ctx})
+        attachment = self.call("agent", "educonnect.list.wizard", "read",
+                               [[wizard_id], ["attachment_id"]])[0]["attachment_id"][0]
+        for vals in ({"public": True}, {"res_model": "res.partner"},
+                     {"access_token": "x"}):
+            self.refused("agent", "ir.attachment", "write", [[attachment], vals])
+        self.refused("agent", "ir.attachment", "create", [{
+            "name": "x", "res_model": "educonnect.list.wizard",
+            "res_id": wizard_id, "public": True, "datas": "eA=="}])
+        self.assertFalse(self.committed("ir.attachment", attachment, "public"))
+        # It is the agent's to download.
+        self.assertTrue(self.call("agent", "ir.attachment", "read",
+                                  [[attachment], ["datas"]])[0]["datas"])
+
+    def test_staff_cannot_queue_mails_through_the_schools_relay(self):
+        """Staff and pupils cannot write to Odoo's mail queue at all."""
+        for who in ("director", "agent", "staff"):
+            self.refused(who, "mail.mail", "create", [{
+                "email_to": "victime@example.fr", "subject": "x",
+                "body_html": "<p>x</p>"}])

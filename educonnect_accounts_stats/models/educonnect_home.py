@@ -6,4 +6,5 @@ class EduconnectHome(models.TransientModel):
     _inherit = "educonnect.home"
 
     stats_warning = fields.Char(related="company_id.educonnect_stats_warning",
-                                readonly=True)
+                                readonly=True,
+                                groups="educonnect_accounts.group_educonnect_manager")

@@ -4,6 +4,7 @@ import json
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 FREQUENCIES = {"daily": relativedelta(days=1), "weekly": relativedelta(weeks=1),
                "monthly": relativedelta(months=1)}
@@ -13,17 +14,22 @@ class ResCompany(models.Model):
     """The scheduled statistics e-mail of each establishment."""
     _inherit = "res.company"
 
+    # The statistics are for the establishment's management (not its
+    # troubleshooting agents, pupils or guardians, who may read the
+    # establishment's name and address).
     educonnect_stats_recipient_ids = fields.Many2many(
         "res.partner", "educonnect_stats_recipient_rel", "company_id",
         "partner_id", string="Statistics report recipients",
+        groups="educonnect_accounts.group_educonnect_manager",
         help="Empty: the directors of the establishment.")
     educonnect_stats_frequency = fields.Selection(
         [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly"),
          ("never", "Never")], string="Statistics report frequency",
-        default="weekly", required=True)
-    educonnect_stats_next_send = fields.Date(string="Next statistics report")
+        default="weekly", required=True, groups="educonnect_accounts.group_educonnect_manager")
+    educonnect_stats_next_send = fields.Date(string="Next statistics report",
+                                             groups="educonnect_accounts.group_educonnect_manager")
     educonnect_stats_last_rates = fields.Char(
-        string="Rates of the last report", readonly=True)
+        string="Rates of the last report", readonly=True, groups="educonnect_accounts.group_educonnect_manager")
 
     @api.model
     def _educonnect_director_settings_fields(self):
@@ -33,10 +39,11 @@ class ResCompany(models.Model):
 
     educonnect_stats_last_status = fields.Char(
         string="Last statistics report", readonly=True,
+        groups="educonnect_accounts.group_educonnect_manager",
         help="When the last report left, or why it could not.")
     educonnect_stats_warning = fields.Char(
-        string="Statistics report warning",
-        compute="_compute_educonnect_stats_warning")
+        string="Statistics report warning", compute="_compute_educonnect_stats_warning",
+        groups="educonnect_accounts.group_educonnect_manager")
 
     def _educonnect_stats_recipients(self):
         """Who the report goes to: the recipients chosen, else the directors
@@ -51,6 +58,19 @@ class ResCompany(models.Model):
             ("company_id", "=", self.id), ("role", "=", "director")]).mapped(
                 "user_id").filtered(lambda u: u.active and u.id != SUPERUSER_ID)
         return directors.mapped("partner_id")
+
+    @api.constrains("educonnect_stats_recipient_ids")
+    def _check_educonnect_stats_recipients(self):
+        """The report goes to people of the establishment's staff or to
+        outside addresses (an inspector), never to a pupil's or guardian's
+        portal account."""
+        for company in self.sudo():
+            portal = company.educonnect_stats_recipient_ids.filtered(
+                lambda p: p.user_ids and all(u.share for u in p.user_ids))
+            if portal:
+                raise ValidationError(_(
+                    "The statistics report cannot be sent to pupils or "
+                    "guardians: %s.") % ", ".join(portal.mapped("name")))
 
     @api.depends("educonnect_stats_frequency", "educonnect_stats_recipient_ids",
                  "educonnect_stats_recipient_ids.email")
