@@ -1,3 +1,4 @@
 from . import activation
 from . import signin
 from . import portal
+from . import export
