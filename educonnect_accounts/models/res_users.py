@@ -1,16 +1,67 @@
 import logging
 
-from odoo import api, models
-from odoo.exceptions import AccessDenied
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import AccessDenied, UserError
 
 from .educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
 
 _logger = logging.getLogger(__name__)
 
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 256
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
 
+    # -- the chosen-password rule (SECURITY.md P4) ---------------------------
+    @api.model
+    def _educonnect_password_error(self, password, login):
+        """What is wrong with ``password`` for the holder of ``login``, in
+        the user's language, or None: at least 12 characters, long ones
+        accepted, spaces and accents allowed, no composition rule, not the
+        login."""
+        password = password or ""
+        if len(password) < PASSWORD_MIN_LENGTH:
+            return _("Your password must have at least %d characters.") \
+                % PASSWORD_MIN_LENGTH
+        if len(password) > PASSWORD_MAX_LENGTH:
+            return _("Your password must have at most %d characters.") \
+                % PASSWORD_MAX_LENGTH
+        if password.strip().lower() == (login or "").strip().lower():
+            return _("Your password cannot be your login.")
+        return None
+
+    @api.multi
+    def _educonnect_password_rule_applies(self):
+        """Pupils and guardians (portal users): on every path. Staff: when
+        they set their own password; the administrator (and the superuser:
+        installation, demo data) may still give staff their first one."""
+        self.ensure_one()
+        if not self.has_group("base.group_user"):
+            return True
+        return self.env.uid == self.id and self.env.uid != SUPERUSER_ID
+
+    def _set_password(self, password):
+        # Every way of setting a password ends here (create, write,
+        # the « Change password » wizard, activation, recovery).
+        if self._educonnect_password_rule_applies():
+            error = self._educonnect_password_error(password, self.login)
+            if error:
+                raise UserError(error)
+        return super(ResUsers, self)._set_password(password)
+
+    @api.model
+    def change_password(self, old_passwd, new_passwd):
+        # The user chooses their own password (Odoo writes it as superuser,
+        # so the rule is applied here, for staff too).
+        if new_passwd:
+            error = self._educonnect_password_error(new_passwd, self.env.user.login)
+            if error:
+                raise UserError(error)
+        return super(ResUsers, self).change_password(old_passwd, new_passwd)
+
+    # -- sign-in ---------------------------------------------------------------
     # Every sign-in channel ends here: /web/login and JSON-RPC
     # (session.authenticate), XML-RPC common.login/authenticate.
     @classmethod
