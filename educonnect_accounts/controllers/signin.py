@@ -11,6 +11,8 @@ Rules (SECURITY.md P2, P3, P6, P7):
   account locked; self-registration and recovery never tell whether an
   account exists.
 - Failures count in the shared throttling (per identifiant and address).
+- The session id is renewed as soon as the holder is recognised; redirections
+  only lead to this site.
 - The session never holds a secret: record ids and a fingerprint only.
 """
 import datetime
@@ -28,7 +30,9 @@ from odoo.http import request
 
 from ..models.educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
 from ..models.educonnect_verification import mask_destination, normalise_mobile
+from ..models.ir_http import rotate_session
 from ..tools.logins import exact_login_domain
+from ..tools.redirects import local_redirect
 from .activation import check_chosen_password
 
 _logger = logging.getLogger(__name__)
@@ -82,6 +86,12 @@ def _sign_in(login, password):
     return werkzeug.utils.redirect("/my", 303)
 
 
+def _local(redirect):
+    """``redirect`` if it leads to a page of this site, else None (the
+    default page)."""
+    return local_redirect(redirect, request.httprequest.host)
+
+
 class EduconnectHome(Home):
 
     @http.route()
@@ -90,6 +100,12 @@ class EduconnectHome(Home):
         # whatever the browser says.
         request.context = dict(request.context, lang="fr_FR")
         params = request.params
+        # Only a page of this site, wherever Odoo (or auth_signup) reads it.
+        redirect = _local(redirect)
+        if redirect:
+            params["redirect"] = redirect
+        else:
+            params.pop("redirect", None)
         if request.httprequest.method == "POST" and params.get("login") \
                 and params.get("password"):
             ensure_db()
@@ -100,6 +116,8 @@ class EduconnectHome(Home):
                     ._educonnect_provisional_account(login, params["password"])
                 if account:
                     EduconnectAuthThrottle.record_success(_registry(), login)
+                    # The letter opens the activation: a new session id.
+                    rotate_session(request.session)
                     request.session["educonnect_first_login"] = {
                         "model": account._name, "id": account.id,
                         "fp": account._educonnect_fingerprint(),
@@ -112,6 +130,10 @@ class EduconnectHome(Home):
             # One answer for every failure (unknown, wrong, expired, locked).
             qcontext["error"] = login_failed_message()
         return response
+
+    def _login_redirect(self, uid, redirect=None):
+        return super(EduconnectHome, self)._login_redirect(
+            uid, redirect=_local(redirect))
 
 
 class EduconnectSignIn(http.Controller):

@@ -15,6 +15,7 @@ from . import educonnect_auth_throttle
 from . import educonnect_verification
 from . import educonnect_sms
 from . import res_users
+from . import ir_http
 from . import res_config_settings
 from . import educonnect_siecle_import
 from . import educonnect_batch
