@@ -53,6 +53,12 @@ class ResConfigSettings(models.TransientModel):
         string="First lock delay (seconds)",
         config_parameter="educonnect.throttle_delay", default=60,
         help="Doubled at each further failure, at most one hour.")
+    educonnect_code_max_per_hour = fields.Integer(
+        string="Codes sent to one account per hour, at most",
+        config_parameter="educonnect.code_max_per_hour", default=5,
+        help="Verification codes (self-registration, recovery, guardians' "
+             "first sign-in) sent to one account within an hour; past it, "
+             "the person asking sees the same screen and no code leaves.")
 
     def _educonnect_mail_server(self):
         server_id = self.env["ir.config_parameter"].sudo().get_param(

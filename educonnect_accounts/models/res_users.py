@@ -1,4 +1,5 @@
 import logging
+import secrets
 
 from odoo import SUPERUSER_ID, _, api, models
 from odoo.exceptions import AccessDenied, UserError
@@ -9,6 +10,11 @@ _logger = logging.getLogger(__name__)
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
+
+# A hash of a random password, made once with Odoo's own settings (same
+# algorithm and cost as the users' hashes): checked when a sign-in names no
+# user, so that an unknown login costs what a wrong password costs.
+_DUMMY_HASH = {}
 
 
 class ResUsers(models.Model):
@@ -62,6 +68,15 @@ class ResUsers(models.Model):
         return super(ResUsers, self).change_password(old_passwd, new_passwd)
 
     # -- sign-in ---------------------------------------------------------------
+    @api.model_cr
+    def _register_hook(self):
+        # Made now rather than at the first unknown login, which would cost
+        # one more hash than the others.
+        if "hash" not in _DUMMY_HASH:
+            _DUMMY_HASH["hash"] = self._crypt_context().hash(
+                secrets.token_urlsafe(32))
+        return super(ResUsers, self)._register_hook()
+
     # Every sign-in channel ends here: /web/login and JSON-RPC
     # (session.authenticate), XML-RPC common.login/authenticate.
     @classmethod
@@ -76,8 +91,25 @@ class ResUsers(models.Model):
         if uid:
             EduconnectAuthThrottle.record_success(cls.pool, login)
         elif password:
+            cls._educonnect_check_dummy_hash(login, password)
             EduconnectAuthThrottle.record_failure(cls.pool, login, address)
         return uid
+
+    @classmethod
+    def _educonnect_check_dummy_hash(cls, login, password):
+        """When no active user has this login, Odoo checked no password
+        hash: check one, at the same cost, so that the answer comes as late
+        as for a wrong password."""
+        with cls.pool.cursor() as cr:
+            cr.execute("SELECT 1 FROM res_users WHERE login = %s AND active",
+                       [login])
+            if cr.fetchone():
+                return
+            users = api.Environment(cr, SUPERUSER_ID, {})[cls._name]
+            context = users._crypt_context()
+            if "hash" not in _DUMMY_HASH:
+                _DUMMY_HASH["hash"] = context.hash(secrets.token_urlsafe(32))
+            context.verify(password, _DUMMY_HASH["hash"])
 
     # XML-RPC object calls check the password on each call.
     @classmethod
