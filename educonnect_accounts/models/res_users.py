@@ -50,8 +50,9 @@ class ResUsers(models.Model):
 
     def _set_password(self, password):
         # Every way of setting a password ends here (create, write,
-        # the « Change password » wizard, activation, recovery).
-        if self._educonnect_password_rule_applies():
+        # the « Change password » wizard, activation, recovery). Empty is
+        # no password (Odoo's default at creation; it never signs in).
+        if password and self._educonnect_password_rule_applies():
             error = self._educonnect_password_error(password, self.login)
             if error:
                 raise UserError(error)
