@@ -7,25 +7,14 @@ from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
-PASSWORD_MIN_LENGTH = 12
-PASSWORD_MAX_LENGTH = 256
-
 
 def check_chosen_password(password, confirm, login):
-    """The rules of SECURITY.md P4: at least 12 characters, long ones
-    accepted, spaces and accents allowed, no composition rule, not the
-    login. Returns an error message in the user's language, or None."""
+    """The form's two passwords against the rule of the users model
+    (SECURITY.md P4). Returns an error message in the user's language, or
+    None."""
     if password != confirm:
         return _("The two passwords are different.")
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return _("Your password must have at least %d characters.") \
-            % PASSWORD_MIN_LENGTH
-    if len(password) > PASSWORD_MAX_LENGTH:
-        return _("Your password must have at most %d characters.") \
-            % PASSWORD_MAX_LENGTH
-    if password.strip().lower() == (login or "").lower():
-        return _("Your password cannot be your login.")
-    return None
+    return request.env["res.users"]._educonnect_password_error(password, login)
 
 
 class EduconnectActivation(http.Controller):

@@ -10,7 +10,15 @@ Rules (SECURITY.md P2, P3, P6, P7):
   the identifiant is unknown, the password wrong, the letter expired or the
   account locked; self-registration and recovery never tell whether an
   account exists.
-- Failures count in the shared throttling (per identifiant and address).
+- Failures count in the shared throttling (per identifiant and address);
+  a wrong code counts for the identifiant it was sent for, too.
+- An unknown account costs the work a known one costs (same checks, same
+  writes; the code's delivery runs later, in a job), so that the time of an
+  answer tells nothing either.
+- Nothing about an account changes before its holder proved who they are
+  (the letter, an activation link or a code).
+- The session id is renewed as soon as the holder is recognised; redirections
+  only lead to this site.
 - The session never holds a secret: record ids and a fingerprint only.
 """
 import datetime
@@ -28,7 +36,9 @@ from odoo.http import request
 
 from ..models.educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
 from ..models.educonnect_verification import mask_destination, normalise_mobile
+from ..models.ir_http import rotate_session
 from ..tools.logins import exact_login_domain
+from ..tools.redirects import local_redirect
 from .activation import check_chosen_password
 
 _logger = logging.getLogger(__name__)
@@ -60,8 +70,15 @@ def _address_locked():
     return EduconnectAuthThrottle.check_locked(_registry(), address=remote_address())
 
 
+def _locked(login=None):
+    """The identifiant (if any) or the address is locked."""
+    return EduconnectAuthThrottle.check_locked(
+        _registry(), login or None, remote_address())
+
+
 def _count_failure(login=None):
-    EduconnectAuthThrottle.record_failure(_registry(), login, remote_address())
+    EduconnectAuthThrottle.record_failure(_registry(), login or None,
+                                          remote_address())
 
 
 def _french():
@@ -82,6 +99,12 @@ def _sign_in(login, password):
     return werkzeug.utils.redirect("/my", 303)
 
 
+def _local(redirect):
+    """``redirect`` if it leads to a page of this site, else None (the
+    default page)."""
+    return local_redirect(redirect, request.httprequest.host)
+
+
 class EduconnectHome(Home):
 
     @http.route()
@@ -90,6 +113,12 @@ class EduconnectHome(Home):
         # whatever the browser says.
         request.context = dict(request.context, lang="fr_FR")
         params = request.params
+        # Only a page of this site, wherever Odoo (or auth_signup) reads it.
+        redirect = _local(redirect)
+        if redirect:
+            params["redirect"] = redirect
+        else:
+            params.pop("redirect", None)
         if request.httprequest.method == "POST" and params.get("login") \
                 and params.get("password"):
             ensure_db()
@@ -100,6 +129,8 @@ class EduconnectHome(Home):
                     ._educonnect_provisional_account(login, params["password"])
                 if account:
                     EduconnectAuthThrottle.record_success(_registry(), login)
+                    # The letter opens the activation: a new session id.
+                    rotate_session(request.session)
                     request.session["educonnect_first_login"] = {
                         "model": account._name, "id": account.id,
                         "fp": account._educonnect_fingerprint(),
@@ -112,6 +143,10 @@ class EduconnectHome(Home):
             # One answer for every failure (unknown, wrong, expired, locked).
             qcontext["error"] = login_failed_message()
         return response
+
+    def _login_redirect(self, uid, redirect=None):
+        return super(EduconnectHome, self)._login_redirect(
+            uid, redirect=_local(redirect))
 
 
 class EduconnectSignIn(http.Controller):
@@ -199,10 +234,10 @@ class EduconnectSignIn(http.Controller):
                                           masked=pending["masked"], error=error)
         verification = request.env["educonnect.verification"].sudo().browse(
             pending["verification"])
-        proven = None if _address_locked() else verification._check_secret(code)
+        proven = None if _locked(account.login) else verification._check_secret(code)
         if proven != account:
             request.env.cr.commit()  # the attempt counts
-            _count_failure()
+            _count_failure(account.login)
             return self._first_login_page(
                 account, step="code", masked=pending["masked"],
                 error=_("The code is wrong or has expired."))
@@ -258,14 +293,16 @@ class EduconnectSignIn(http.Controller):
         if not verification:
             return None, None, _("The code is wrong or has expired.")
         account = verification._account()
-        error = check_chosen_password(password, confirm,
-                                      account.login if account else "")
+        login = account.login if account else ""
+        error = check_chosen_password(password, confirm, login)
         if error:
             return None, verification, error
-        proven = None if _address_locked() else verification._check_secret(code)
+        # A wrong code counts for the address and for the identifiant the
+        # code was sent for: asking for new codes gives no fresh tries.
+        proven = None if _locked(login) else verification._check_secret(code)
         if not proven:
             request.env.cr.commit()  # the attempt counts
-            _count_failure()
+            _count_failure(login)
             return None, verification, _("The code is wrong or has expired.")
         return proven, verification, None
 
@@ -321,13 +358,13 @@ class EduconnectSignIn(http.Controller):
             else self._find_guardian(values)
         if guardian and guardian.state == "activated":
             guardian = None  # already has an account: nothing to send
-        if not guardian:
-            _count_failure()
+        # Every request counts for the address, known guardian or not (same
+        # answer, same work); the account itself does not change before the
+        # code is proven.
+        _count_failure()
         verification = self._send_code(
             "self_registration", channel or "email",
             destination or (values.get("contact") or "").strip(), guardian)
-        if guardian:
-            guardian._educonnect_mark_activating()
         masked = mask_destination(destination or values["contact"].strip())
         return self._code_step("self_registration", masked, verification)
 
@@ -384,8 +421,9 @@ class EduconnectSignIn(http.Controller):
                 "error": _("Give your EduConnect login.")})
         account, channel, destination = (None, None, None) if _address_locked() \
             else self._recoverable(login)
-        if not account:
-            _count_failure()
+        # Every request counts for the address, known account or not (same
+        # answer, same work).
+        _count_failure()
         verification = self._send_code("recovery", channel or "email",
                                        destination or "", account)
         # No address shown: it would tell that the account exists.

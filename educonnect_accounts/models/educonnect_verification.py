@@ -34,6 +34,10 @@ _logger = logging.getLogger(__name__)
 CODE_MINUTES = 30
 LINK_DAYS = 7
 MAX_ATTEMPTS = 5
+#: Codes sent to one account within an hour, at most (a setting): new codes
+#: must not give an attacker an endless supply of fresh tries.
+CODES_PER_HOUR_PARAM = "educonnect.code_max_per_hour"
+CODES_PER_HOUR = 5
 
 
 def normalise_mobile(number):
@@ -87,10 +91,37 @@ class EduconnectVerification(models.Model):
                         hashlib.sha256).hexdigest()
 
     @api.model
+    def _codes_per_hour(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            CODES_PER_HOUR_PARAM)
+        try:
+            return int(value) if value else CODES_PER_HOUR
+        except ValueError:
+            return CODES_PER_HOUR
+
+    @api.model
+    def _codes_sent_last_hour(self, account):
+        """Codes (not links) started for ``account`` within the hour; the
+        same query runs without an account, so that the work is the same."""
+        self.env.cr.execute(
+            "SELECT count(*) FROM educonnect_verification "
+            "WHERE account_model = %s AND account_id = %s AND NOT is_link "
+            "AND create_date > (now() at time zone 'UTC') - interval '1 hour'",
+            [account._name if account else "", account.id if account else 0])
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _start(self, purpose, channel, destination, account=None, link=False):
         """A new verification, its delivery queued. Without ``account`` the
         verification can never succeed and nothing is sent (the person
-        asking gets the same screens, in the same time, either way)."""
+        asking gets the same screens, in the same time, either way). Past
+        the codes allowed per account and per hour, the same happens: the
+        person asking cannot tell."""
+        sent = self._codes_sent_last_hour(account)
+        if account and not link and sent >= self._codes_per_hour():
+            _logger.info("Code not sent: %s codes within the hour for %s %s",
+                         sent, account._name, account.id)
+            account = None
         expiry = datetime.timedelta(days=LINK_DAYS) if link \
             else datetime.timedelta(minutes=CODE_MINUTES)
         record = self.sudo().create({

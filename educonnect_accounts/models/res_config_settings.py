@@ -15,6 +15,7 @@ PARAM_FIELDS = {
     "educonnect_throttle_login_max": ("educonnect.throttle_login_max", int),
     "educonnect_throttle_address_max": ("educonnect.throttle_address_max", int),
     "educonnect_throttle_delay": ("educonnect.throttle_delay", int),
+    "educonnect_code_max_per_hour": ("educonnect.code_max_per_hour", int),
 }
 SMTP_FIELDS = {"educonnect_smtp_host": "smtp_host",
                "educonnect_smtp_port": "smtp_port",
@@ -61,6 +62,11 @@ class ResConfigSettings(models.TransientModel):
     educonnect_throttle_delay = fields.Integer(
         string="First lock delay (seconds)", default=60,
         help="Doubled at each further failure, at most one hour.")
+    educonnect_code_max_per_hour = fields.Integer(
+        string="Codes sent to one account per hour, at most", default=5,
+        help="Verification codes (self-registration, recovery, guardians' "
+             "first sign-in) sent to one account within an hour; past it, "
+             "the person asking sees the same screen and no code leaves.")
 
     def _educonnect_mail_server(self):
         server_id = self.env["ir.config_parameter"].sudo().get_param(

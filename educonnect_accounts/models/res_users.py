@@ -1,15 +1,82 @@
 import logging
+import secrets
 
-from odoo import api, models
-from odoo.exceptions import AccessDenied
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import AccessDenied, UserError
 
 from .educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
 
 _logger = logging.getLogger(__name__)
 
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 256
+
+# A hash of a random password, made once with Odoo's own settings (same
+# algorithm and cost as the users' hashes): checked when a sign-in names no
+# user, so that an unknown login costs what a wrong password costs.
+_DUMMY_HASH = {}
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # -- the chosen-password rule (SECURITY.md P4) ---------------------------
+    @api.model
+    def _educonnect_password_error(self, password, login):
+        """What is wrong with ``password`` for the holder of ``login``, in
+        the user's language, or None: at least 12 characters, long ones
+        accepted, spaces and accents allowed, no composition rule, not the
+        login."""
+        password = password or ""
+        if len(password) < PASSWORD_MIN_LENGTH:
+            return _("Your password must have at least %d characters.") \
+                % PASSWORD_MIN_LENGTH
+        if len(password) > PASSWORD_MAX_LENGTH:
+            return _("Your password must have at most %d characters.") \
+                % PASSWORD_MAX_LENGTH
+        if password.strip().lower() == (login or "").strip().lower():
+            return _("Your password cannot be your login.")
+        return None
+
+    @api.multi
+    def _educonnect_password_rule_applies(self):
+        """Pupils and guardians (portal users): on every path. Staff: when
+        they set their own password; the administrator (and the superuser:
+        installation, demo data) may still give staff their first one."""
+        self.ensure_one()
+        if not self.has_group("base.group_user"):
+            return True
+        return self.env.uid == self.id and self.env.uid != SUPERUSER_ID
+
+    def _set_password(self, password):
+        # Every way of setting a password ends here (create, write,
+        # the « Change password » wizard, activation, recovery). Empty is
+        # no password (Odoo's default at creation; it never signs in).
+        if password and self._educonnect_password_rule_applies():
+            error = self._educonnect_password_error(password, self.login)
+            if error:
+                raise UserError(error)
+        return super(ResUsers, self)._set_password(password)
+
+    @api.model
+    def change_password(self, old_passwd, new_passwd):
+        # The user chooses their own password (Odoo writes it as superuser,
+        # so the rule is applied here, for staff too).
+        if new_passwd:
+            error = self._educonnect_password_error(new_passwd, self.env.user.login)
+            if error:
+                raise UserError(error)
+        return super(ResUsers, self).change_password(old_passwd, new_passwd)
+
+    # -- sign-in ---------------------------------------------------------------
+    @api.model_cr
+    def _register_hook(self):
+        # Made now rather than at the first unknown login, which would cost
+        # one more hash than the others.
+        if "hash" not in _DUMMY_HASH:
+            _DUMMY_HASH["hash"] = self._crypt_context().hash(
+                secrets.token_urlsafe(32))
+        return super(ResUsers, self)._register_hook()
 
     # Every sign-in channel ends here: /web/login and JSON-RPC
     # (session.authenticate), XML-RPC common.login/authenticate.
@@ -25,8 +92,25 @@ class ResUsers(models.Model):
         if uid:
             EduconnectAuthThrottle.record_success(cls.pool, login)
         elif password:
+            cls._educonnect_check_dummy_hash(login, password)
             EduconnectAuthThrottle.record_failure(cls.pool, login, address)
         return uid
+
+    @classmethod
+    def _educonnect_check_dummy_hash(cls, login, password):
+        """When no active user has this login, Odoo checked no password
+        hash: check one, at the same cost, so that the answer comes as late
+        as for a wrong password."""
+        with cls.pool.cursor() as cr:
+            cr.execute("SELECT 1 FROM res_users WHERE login = %s AND active",
+                       [login])
+            if cr.fetchone():
+                return
+            users = api.Environment(cr, SUPERUSER_ID, {})[cls._name]
+            context = users._crypt_context()
+            if "hash" not in _DUMMY_HASH:
+                _DUMMY_HASH["hash"] = context.hash(secrets.token_urlsafe(32))
+            context.verify(password, _DUMMY_HASH["hash"])
 
     # XML-RPC object calls check the password on each call.
     @classmethod

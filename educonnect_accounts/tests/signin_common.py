@@ -16,6 +16,7 @@ from .committed import (SmtpCatcher, committed_env, ensure_http_server,
                         message_text, run_queued_jobs)
 
 PREFIX = "SIGNINTEST"
+CHOSEN = "un mot de passe choisi bien long"
 
 
 class SmsCatcher(http.server.ThreadingHTTPServer):
@@ -187,6 +188,32 @@ class SigninCase(unittest.TestCase):
             if value:
                 text = text.replace('value="%s"' % value, "")
         return text
+
+    def json_rpc(self, session, path, params):
+        """A JSON-RPC call as the web client makes it; the decoded answer."""
+        response = session.post(self.base_url + path, json={
+            "jsonrpc": "2.0", "method": "call", "params": params, "id": 1},
+            timeout=30)
+        return response.json()
+
+    def activated_pupil(self, first, password=CHOSEN):
+        """A pupil who activated their account with ``password``:
+        (id, identifiant, signed-in browser session)."""
+        pupil_id, login, provisional = self.make_pupil(first)
+        session, _r = self.web_login(login, provisional)
+        done = self.post(session, "/educonnect/first-login",
+                         "/educonnect/first-login", password=password,
+                         confirm=password)
+        self.assertEqual(done.status_code, 303, done.text[-1500:])
+        return pupil_id, login, session
+
+    @staticmethod
+    def session_id(session):
+        return session.cookies.get("session_id")
+
+    def db(self):
+        with committed_env() as env:
+            return env.cr.dbname
 
     def xmlrpc_login(self, login, password):
         common = xmlrpc.client.ServerProxy(self.base_url + "/xmlrpc/2/common")

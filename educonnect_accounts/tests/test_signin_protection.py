@@ -34,8 +34,9 @@ class TestSelfRegistration(SigninCase):
         session, page = self.register(first_name="karim", child_first_name="Lucas",
                                       contact="0612345678")
         self.assertIn("un code vient d'être envoyé", page.text)
+        # Nothing changes before the code is proven.
         self.assertEqual(self.account("educonnect.guardian", guardian_id)["state"],
-                         "activating")
+                         "not_notified")
         # The request only queues the SMS; the job runner sends it.
         self.assertEqual(len(self.sms.messages), before)
         self.send_mail_queue()
