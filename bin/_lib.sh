@@ -227,6 +227,9 @@ start_proxy() {
     mkdir -p "$dir/tmp"
     cat > "$dir/nginx.conf" <<NGINX
 daemon off;
+# Its workers as the user running the scripts: they write the request
+# bodies they buffer under var/, which may not be readable by others.
+user $(id -un);
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
@@ -240,6 +243,7 @@ http {
     uwsgi_temp_path $dir/tmp/uwsgi;
     scgi_temp_path $dir/tmp/scgi;
     client_max_body_size 64m;
+    client_body_buffer_size 1m;
     proxy_read_timeout 720s;
     proxy_connect_timeout 10s;
     proxy_set_header Host \$http_host;
