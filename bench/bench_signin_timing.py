@@ -31,7 +31,6 @@ import re
 import smtpd
 import statistics
 import subprocess
-import sys
 import threading
 import time
 
@@ -41,6 +40,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 from bench_account_actions import generate
+from bench_load import serve as serve_odoo
 
 PASSWORD = "un mot de passe de mesure"
 PREFIX = "MESURE"
@@ -112,27 +112,6 @@ def prepare(args, smtp_port, base_url):
             cr.commit()
             cr.execute("ANALYZE")
     return samples
-
-
-def serve(args, port):
-    cmd = [sys.executable, os.path.join(os.path.dirname(__file__), "..", "bin",
-                                        "odoo-bin"),
-           "-c", args.config, "-d", args.database, "--workers", str(args.workers),
-           "--max-cron-threads", "0", "--log-level", "warn",
-           "--logfile", os.path.join(os.path.dirname(args.config),
-                                     "bench-timing-odoo.log")]
-    server = subprocess.Popen(cmd)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if requests.get("http://127.0.0.1:%d/web/login" % port,
-                            timeout=5).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    server.kill()
-    raise SystemExit("Odoo did not answer on port %d" % port)
 
 
 def timed_post(base, form_path, path, data):
@@ -228,7 +207,7 @@ def main():
     base = "http://127.0.0.1:%d" % port
     sink = SmtpSink()
     samples = prepare(args, sink.port, base)
-    server = serve(args, port)
+    server = serve_odoo(args, port, logname="bench-timing-odoo.log", limits=False)
     times = {kind: [] for kind in KINDS}
     statuses = {kind: set() for kind in KINDS}
     try:
