@@ -55,7 +55,6 @@
     "demo": [
         "demo/educonnect_demo.xml",
     ],
-    "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
 }
