@@ -316,6 +316,12 @@ def _establishment(env, tag, company, klass, mef, target):
         "VALUES (%s, %s, 1) RETURNING id",
         ["login:" + pupil.login.lower(), pupil.login.lower()])
     throttle = env.cr.fetchone()[0]
+    # The counts' row of this pupil (all the establishment's pupils made
+    # here share it: their first one's id names it).
+    count = env["educonnect.account.count"].search([
+        ("company_id", "=", company.id), ("population", "=", "student"),
+        ("state", "=", pupil.state), ("origin", "=", pupil.origin),
+        ("class_id", "=", klass.id), ("mef_id", "=", pupil.mef_id.id)])
     return {
         "educonnect.student": pupil.id, "educonnect.guardian": guardian.id,
         "educonnect.guardian.link": guardian.link_ids.id,
@@ -323,6 +329,7 @@ def _establishment(env, tag, company, klass, mef, target):
         "res.company": company.id, "mail.mail": mail.id,
         "mail.message": mail.mail_message_id.id, "queue.job": job.id,
         "educonnect.account.trace": trace.id,
+        "educonnect.account.count": count.id,
         "educonnect.delegation": delegation.id,
         "educonnect.siecle.import": imported.id,
         "educonnect.siecle.import.line": import_line.id,

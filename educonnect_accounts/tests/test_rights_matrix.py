@@ -21,7 +21,8 @@ MATRIX = os.path.join(os.path.dirname(__file__), "data", "rights_matrix.csv")
 STAFF_ROLES = ("troubleshooter", "manager", "director")
 SCOPED_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link", "educonnect.class",
-                 "educonnect.account.trace", "educonnect.delegation")
+                 "educonnect.account.trace", "educonnect.account.count",
+                 "educonnect.delegation")
 PORTAL_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link")
 OPS = ("read", "write", "create", "unlink")
@@ -29,6 +30,7 @@ READ_FIELD = {"educonnect.student": "name", "educonnect.guardian": "name",
               "educonnect.guardian.link": "guardian_name",
               "educonnect.class": "name", "educonnect.mef": "name",
               "educonnect.account.trace": "action",
+              "educonnect.account.count": "account_count",
               "educonnect.delegation": "role", "res.company": "name",
               "educonnect.siecle.import": "state",
               "educonnect.siecle.import.line": "reason",
@@ -46,6 +48,7 @@ WRITE_VALS = {"educonnect.student": {"first_name": "Changé"},
               "educonnect.class": {"code": "CHANGE"},
               "educonnect.mef": {"long_name": "CHANGE"},
               "educonnect.account.trace": {"details": "changé"},
+              "educonnect.account.count": {"account_count": 999},
               "educonnect.delegation": {"role": "manager"},
               "res.company": {"educonnect_letter_validity_months": 7},
               "educonnect.batch": {"result_message": "changé"},
@@ -121,6 +124,9 @@ class TestRightsMatrix(EduconnectCase):
                     "educonnect.account.trace"].create({
                         "action": "notify", "user_id": cls.env.uid,
                         "company_id": company.id, "account_count": 1}),
+                "educonnect.account.count": cls.env[
+                    "educonnect.account.count"].search(
+                        [("company_id", "=", company.id)], limit=1),
                 "educonnect.delegation": Delegation.create({
                     "user_id": cls.target.id, "company_id": company.id,
                     "role": "troubleshooter"}),
@@ -356,7 +362,8 @@ class TestRightsMatrix(EduconnectCase):
                         active_test=False).search_count([]))
         rec = self.record(role, model, est, company) \
             if role.startswith("portal") or model in (
-                "educonnect.account.trace", "educonnect.delegation") \
+                "educonnect.account.trace", "educonnect.delegation",
+                "educonnect.account.count") \
             else self.throwaway(model, company)
         return (lambda: env[model].browse(rec.id).unlink(),
                 lambda: bool(admin[model].browse(rec.id).exists()))
@@ -377,6 +384,8 @@ class TestRightsMatrix(EduconnectCase):
             "educonnect.account.trace": {
                 "action": "notify", "user_id": self.users[role].id,
                 "company_id": company.id},
+            "educonnect.account.count": {"company_id": company.id,
+                                         "account_count": 1},
             "educonnect.delegation": {
                 "user_id": self.candidate.id, "company_id": company.id,
                 "role": "troubleshooter"},

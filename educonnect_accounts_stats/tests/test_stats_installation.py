@@ -1,5 +1,8 @@
 """The statistics addon installed: its scheduled actions run by themselves
 and every string it shows is in French."""
+import os
+import re
+
 from odoo.tests.common import TransactionCase
 
 from odoo.addons.educonnect_accounts.tests import test_account_labels
@@ -25,3 +28,29 @@ class TestStatsInstallation(TransactionCase):
         self.assertGreater(exported, 50)
         self.assertFalse(missing, "not in i18n/fr.po (run bin/i18n): %s"
                          % missing)
+
+    def test_the_statistics_use_only_the_public_surface_of_the_accounts(self):
+        """No import of the accounts addon's code and no SQL on its tables:
+        the counts come from ``educonnect.account.count``, the role check
+        from ``res.users._educonnect_has_role``, the PDF from
+        ``ir.actions.report.render_educonnect_pdf``."""
+        root = os.path.dirname(os.path.dirname(__file__))
+        tables = {self.env[name]._table for name in self.env.registry
+                  if name.startswith("educonnect.")
+                  and not self.env[name]._abstract
+                  and self.env[name]._original_module == "educonnect_accounts"}
+        self.assertIn("educonnect_student", tables)
+        table_re = re.compile(r"\b(%s)\b" % "|".join(sorted(tables)))
+        found = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != "tests"]
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+                if re.search(r"odoo\.addons\.educonnect_accounts\b(?!_)", text):
+                    found.append((path, "imports the accounts addon"))
+                found += [(path, table) for table in table_re.findall(text)]
+        self.assertEqual(found, [])
