@@ -64,7 +64,7 @@ class EduconnectStatsLine(models.Model):
         key = BREAKDOWN_FIELDS[breakdown]
         groups = self.env[COUNTS].read_group(
             [("company_id", "=", company.id), ("population", "=", population)],
-            ["account_count"], ["state", key], lazy=False)
+            ["account_count", "state", key], ["state", key], lazy=False)
         rows = []
         for group in groups:
             value = group[key]

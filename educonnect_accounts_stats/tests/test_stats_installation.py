@@ -40,7 +40,9 @@ class TestStatsInstallation(TransactionCase):
                   and not self.env[name]._abstract
                   and self.env[name]._original_module == "educonnect_accounts"}
         self.assertIn("educonnect_student", tables)
-        table_re = re.compile(r"\b(%s)\b" % "|".join(sorted(tables)))
+        # A table named after FROM, JOIN, INTO, UPDATE or TABLE in SQL.
+        table_re = re.compile(r"\b(?:from|join|into|update|table)\s+(%s)\b"
+                              % "|".join(sorted(tables)), re.IGNORECASE)
         found = []
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if d != "tests"]

@@ -19,6 +19,12 @@ class TestStatsRightsMatrix(base.TestRightsMatrix):
     READ_FIELD = dict(base.READ_FIELD, **{LINE: "account_count"})
     WRITE_VALS = dict(base.WRITE_VALS, **{LINE: {"account_count": 999}})
 
+    def test_matrix_administrator(self):
+        """The statistics' rows name no administrator (they never did: the
+        administrator's own rows are the accounts addon's)."""
+        self.assertFalse([r for r in self.matrix
+                          if r["role"] == "administrator"])
+
     @classmethod
     def establishment_data(cls, company):
         Line = cls.env[LINE]
