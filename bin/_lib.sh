@@ -89,10 +89,12 @@ repair_half_installed() {
 
 ensure_system_packages() {
     # From Debian: pdftotext/pdfinfo to read letters back, the headless
-    # browser (with its driver) of the end-to-end tests, and nginx, the
-    # reverse proxy in front of Odoo's workers.
+    # browser (with its driver) of the end-to-end tests, nginx, the
+    # reverse proxy in front of Odoo's workers, and gettext's msgmerge
+    # (bin/i18n merges the translations with it).
     local missing=()
     command -v pdftotext >/dev/null || missing+=(poppler-utils)
+    command -v msgmerge >/dev/null || missing+=(gettext)
     command -v nginx >/dev/null || missing+=(nginx-light)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

@@ -24,6 +24,7 @@
         "security/educonnect_delegation_security.xml",
         "security/mail_mail_security.xml",
         "security/res_partner_security.xml",
+        "security/educonnect_account_count_security.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/instance_data.xml",

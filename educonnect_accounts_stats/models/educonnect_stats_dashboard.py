@@ -3,8 +3,6 @@ import base64
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 
-from odoo.addons.educonnect_accounts.reports.pdf import render_standalone_pdf
-
 STUDENT_STATES = ["not_notified", "notified", "activated"]
 GUARDIAN_STATES = ["not_notified", "notified", "activating", "activated"]
 ORIGIN_ROWS = ["aten", "ent", "school", "franceconnect", "self_registration",
@@ -58,16 +56,8 @@ class EduconnectStatsDashboard(models.TransientModel):
             lang=self.env.context.get("lang") or self.env.user.lang or "fr_FR")
         company = self.company_id or self.env.user.company_id
         self._check_statistics_right(company)
-        Line = self.env["educonnect.stats.line"]
-        date = Line._last_date(company)
-        origins = dict(self.env["educonnect.stats.line"]._fields["origin"]
-                       ._description_selection(self.env))
-        origins["unknown"] = _("N/A")
-        labels = self._state_labels()
-        classes = {c.id: c.name for c in self.env["educonnect.class"].with_context(
-            active_test=False).search([("company_id", "=", company.id)])}
-        mefs = {m.id: m.name for m in self.env["educonnect.mef"].with_context(
-            active_test=False).search([])}
+        date = self.env["educonnect.stats.line"]._last_date(company)
+        names = self._row_names(company)
         tables = []
         for population, states, what in (
                 ("student", STUDENT_STATES, _("pupil")),
@@ -79,31 +69,13 @@ class EduconnectStatsDashboard(models.TransientModel):
                      _("Class")),
                     ("mef", _("Summary of the %s accounts of the establishment by MEF"),
                      _("MEF"))):
-                cells = Line._stats_table(company, date, population, breakdown) \
-                    if date else {}
-                if breakdown == "origin":
-                    keys = ORIGIN_ROWS
-                    names = origins
-                else:
-                    names = classes if breakdown == "class" else mefs
-                    keys = sorted(cells, key=lambda k: (k is None, names.get(k, "")))
-                rows = []
-                for key in keys:
-                    counts = [cells.get(key, {}).get(s, 0) for s in states]
-                    rows.append({"label": names.get(key) or _("Not provided"),
-                                 "total": sum(counts), "counts": counts})
-                totals = [sum(r["counts"][i] for r in rows)
-                          for i in range(len(states))]
-                tables.append({
-                    "population": population, "breakdown": breakdown,
+                table = self._section_table(company, date, population, breakdown,
+                                    states, names[breakdown])
+                table.update({
                     "title": title % what,
-                    "headers": [first_column,
-                                _("Number of %s accounts") % what]
-                    + [labels[s] for s in states],
-                    "rows": rows,
-                    "total": {"label": _("Total"), "total": sum(totals),
-                              "counts": totals},
-                })
+                    "headers": [first_column, _("Number of %s accounts") % what]
+                    + [self._state_labels()[s] for s in states]})
+                tables.append(table)
         # The order of the guide (section 5): both syntheses first, then the
         # tables by class, then those by MEF.
         tables.sort(key=lambda t: ("origin", "class", "mef").index(t["breakdown"]))
@@ -113,6 +85,35 @@ class EduconnectStatsDashboard(models.TransientModel):
             if date else _("Not provided"),
             "tables": tables,
         }
+
+    def _row_names(self, company):
+        """{breakdown: {key: label}}: the rows' first column."""
+        origins = dict(self.env["educonnect.stats.line"]._fields["origin"]
+                       ._description_selection(self.env))
+        origins["unknown"] = _("N/A")
+        classes = {c.id: c.name for c in self.env["educonnect.class"].with_context(
+            active_test=False).search([("company_id", "=", company.id)])}
+        mefs = {m.id: m.name for m in self.env["educonnect.mef"].with_context(
+            active_test=False).search([])}
+        return {"origin": origins, "class": classes, "mef": mefs}
+
+    def _section_table(self, company, date, population, breakdown, states, names):
+        """The rows and the total of one table of section 5."""
+        cells = self.env["educonnect.stats.line"]._stats_table(
+            company, date, population, breakdown) if date else {}
+        if breakdown == "origin":
+            keys = ORIGIN_ROWS
+        else:
+            keys = sorted(cells, key=lambda k: (k is None, names.get(k, "")))
+        rows = []
+        for key in keys:
+            counts = [cells.get(key, {}).get(s, 0) for s in states]
+            rows.append({"label": names.get(key) or _("Not provided"),
+                         "total": sum(counts), "counts": counts})
+        totals = [sum(r["counts"][i] for r in rows) for i in range(len(states))]
+        return {"population": population, "breakdown": breakdown, "rows": rows,
+                "total": {"label": _("Total"), "total": sum(totals),
+                          "counts": totals}}
 
     @api.multi
     def action_recompute(self):
@@ -144,9 +145,9 @@ class EduconnectStatsDashboard(models.TransientModel):
                                 fields.Date.context_today(self), ext)
 
     def _pdf(self):
-        return render_standalone_pdf(
-            self.env.ref("educonnect_accounts_stats.action_report_stats"),
-            self.ids, {})
+        return self.env.ref(
+            "educonnect_accounts_stats.action_report_stats"
+        ).render_educonnect_pdf(self.ids, {})
 
     def _xlsx(self):
         report = self.env.ref("educonnect_accounts_stats.action_report_stats_xlsx")

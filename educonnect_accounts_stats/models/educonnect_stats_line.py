@@ -1,45 +1,18 @@
 import logging
 
-from odoo import _, api, fields, models
+from psycopg2.extras import execute_values
 
-from odoo.addons.educonnect_accounts.models.educonnect_account_mixin import (
-    ACCOUNT_ORIGINS, ACCOUNT_STATES)
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
 BREAKDOWNS = [("origin", "By origin"), ("class", "By class"), ("mef", "By MEF")]
-
-# One statement per population and breakdown: PostgreSQL counts, never Python.
-# A guardian is counted once, with the class and MEF of their first child
-# (legal guardian 1 first), so that every breakdown adds up to the synthesis.
-_INSERT = """
-    INSERT INTO educonnect_stats_line (date, company_id, population, breakdown,
-        origin, state, class_id, mef_id, account_count, activated_count,
-        create_uid, write_uid, create_date, write_date)
-    SELECT %(date)s, s.company_id, %(population)s, %(breakdown)s, {origin},
-           s.state, {class_id}, {mef_id}, count(*),
-           count(*) FILTER (WHERE s.state = 'activated'),
-           %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
-"""
-_GROUP = """
-     WHERE s.company_id = %(company)s AND s.active
-     GROUP BY s.company_id, s.state, {group}
-"""
-_STUDENTS = _INSERT + "  FROM educonnect_student s" + _GROUP
-_GUARDIANS = _INSERT + """
-      FROM educonnect_guardian s
-      LEFT JOIN LATERAL (
-            SELECT st.class_id, st.mef_id
-              FROM educonnect_guardian_link l
-              JOIN educonnect_student st ON st.id = l.student_id
-             WHERE l.guardian_id = s.id AND st.active
-             ORDER BY l.legal_level, l.id LIMIT 1) child ON true""" + _GROUP
-_COLUMNS = {
-    # breakdown: (origin, class_id, mef_id, group by)
-    "origin": ("s.origin", "NULL::int", "NULL::int", "s.origin"),
-    "class": ("NULL", "{table}.class_id", "NULL::int", "{table}.class_id"),
-    "mef": ("NULL", "NULL::int", "{table}.mef_id", "{table}.mef_id"),
-}
+#: The column of the accounts' counts that each breakdown groups by.
+BREAKDOWN_FIELDS = {"origin": "origin", "class": "class_id", "mef": "mef_id"}
+#: The account counts of the accounts addon: the only way the statistics
+#: read the accounts (a guardian counted once, with the class and MEF of
+#: their first child, so that every breakdown adds up to the synthesis).
+COUNTS = "educonnect.account.count"
 
 
 class EduconnectStatsLine(models.Model):
@@ -57,9 +30,9 @@ class EduconnectStatsLine(models.Model):
                                    ("guardian", "Guardians")],
                                   required=True, readonly=True)
     breakdown = fields.Selection(BREAKDOWNS, required=True, readonly=True)
-    origin = fields.Selection(ACCOUNT_ORIGINS, string="Account origin",
+    origin = fields.Selection("_selection_origin", string="Account origin",
                               readonly=True)
-    state = fields.Selection(ACCOUNT_STATES, string="Account state",
+    state = fields.Selection("_selection_state", string="Account state",
                              readonly=True)
     class_id = fields.Many2one("educonnect.class", string="Class",
                                readonly=True, ondelete="set null")
@@ -71,22 +44,64 @@ class EduconnectStatsLine(models.Model):
                                      readonly=True, group_operator="sum")
 
     @api.model
+    def _selection_origin(self):
+        # The accounts' own values and labels (translated there).
+        return self.env[COUNTS]._fields["origin"]._description_selection(
+            self.env)
+
+    @api.model
+    def _selection_state(self):
+        return self.env[COUNTS]._fields["state"]._description_selection(
+            self.env)
+
+    @api.model
+    def _count_rows(self, company, population, breakdown):
+        """[(key, state, count)] of ``company``'s accounts: PostgreSQL
+        counts (one grouped query), never Python. Run as the superuser, as
+        the whole computation is (the nightly job; a director's recompute,
+        once their role is checked): the counts' record rules would hide an
+        establishment other than the one chosen."""
+        key = BREAKDOWN_FIELDS[breakdown]
+        groups = self.env[COUNTS].read_group(
+            [("company_id", "=", company.id), ("population", "=", population)],
+            ["account_count", "state", key], ["state", key], lazy=False)
+        rows = []
+        for group in groups:
+            value = group[key]
+            if isinstance(value, tuple):  # many2one: (id, name)
+                value = value[0]
+            rows.append((value or None, group["state"], group["account_count"]))
+        return rows
+
+    @api.model
     def _compute_statistics(self, company, date):
         """Replace the figures of ``company`` for ``date`` (idempotent)."""
         cr = self.env.cr
         cr.execute("DELETE FROM educonnect_stats_line "
                    "WHERE company_id = %s AND date = %s", [company.id, date])
-        params = {"date": date, "company": company.id, "uid": self.env.uid}
-        for population, query in (("student", _STUDENTS),
-                                  ("guardian", _GUARDIANS)):
-            table = "s" if population == "student" else "child"
-            for breakdown, columns in _COLUMNS.items():
-                origin, class_id, mef_id, group = (
-                    c.format(table=table) for c in columns)
-                cr.execute(query.format(origin=origin, class_id=class_id,
-                                        mef_id=mef_id, group=group),
-                           dict(params, breakdown=breakdown,
-                                population=population))
+        values = []
+        for population in ("student", "guardian"):
+            for breakdown in BREAKDOWN_FIELDS:
+                for key, state, count in self._count_rows(
+                        company, population, breakdown):
+                    values.append((
+                        date, company.id, population, breakdown,
+                        key if breakdown == "origin" else None,
+                        state,
+                        key if breakdown == "class" else None,
+                        key if breakdown == "mef" else None,
+                        count, count if state == "activated" else 0,
+                        self.env.uid, self.env.uid))
+        if values:
+            # Lines are the addon's own table, written in one statement
+            # (the ORM would take a query per line, hundreds per school).
+            execute_values(cr, """
+                INSERT INTO educonnect_stats_line (date, company_id,
+                    population, breakdown, origin, state, class_id, mef_id,
+                    account_count, activated_count, create_uid, write_uid,
+                    create_date, write_date) VALUES %s""", values,
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                         "now() at time zone 'UTC', now() at time zone 'UTC')")
         self.invalidate_cache()
 
     @api.model

@@ -53,7 +53,7 @@ class ResCompany(models.Model):
         self.ensure_one()
         if self.educonnect_stats_recipient_ids:
             return self.educonnect_stats_recipient_ids
-        # Recipients are read for the cron and the settings screen alike.
+        # The delegated agents reading the settings cannot read the delegations.
         directors = self.env["educonnect.delegation"].sudo().search([
             ("company_id", "=", self.id), ("role", "=", "director")]).mapped(
                 "user_id").filtered(lambda u: u.active and u.id != SUPERUSER_ID)
@@ -64,6 +64,7 @@ class ResCompany(models.Model):
         """The report goes to people of the establishment's staff or to
         outside addresses (an inspector), never to a pupil's or guardian's
         portal account."""
+        # The portal users behind the partners are hidden from staff.
         for company in self.sudo():
             portal = company.educonnect_stats_recipient_ids.filtered(
                 lambda p: p.user_ids and all(u.share for u in p.user_ids))
@@ -113,7 +114,8 @@ class ResCompany(models.Model):
         """E-mail the statistics PDF to the recipients, one message each (a
         failing address does not hold back the others). Returns how many
         were queued: none when no recipient has an address (said on the
-        establishment's settings and on the Accueil)."""
+        establishment's settings and on the Accueil). Run by the scheduled
+        action as the superuser: the mails and their files are the system's."""
         self.ensure_one()
         recipients = self._educonnect_stats_recipients().filtered("email")
         if not recipients:
@@ -131,13 +133,13 @@ class ResCompany(models.Model):
         previous = json.loads(self.educonnect_stats_last_rates or "{}")
         summary = self._educonnect_stats_summary(rates, previous)
         pdf = base64.b64encode(dashboard._pdf())
-        Mail = self.env["mail.mail"].sudo()  # the report is the system's mail
+        Mail = self.env["mail.mail"]
         mails = Mail.browse()
         for partner in recipients:
             # Not linked to the establishment's record: anyone may read an
             # establishment, so its attachments too. The PDF belongs to the
             # message, which only its author and recipients may read.
-            mails |= Mail.browse(template.sudo().with_context(
+            mails |= Mail.browse(template.with_context(
                 lang="fr_FR", summary_lines=summary,
                 date_label=data["date_label"]).send_mail(
                     self.id, email_values={
@@ -147,7 +149,7 @@ class ResCompany(models.Model):
                         "educonnect_res_model": self._name,
                         "educonnect_res_id": self.id}))
         for mail in mails:
-            mail.attachment_ids = self.env["ir.attachment"].sudo().create({
+            mail.attachment_ids = self.env["ir.attachment"].create({
                 "name": dashboard._export_name("pdf"),
                 "datas_fname": dashboard._export_name("pdf"),
                 "datas": pdf, "mimetype": "application/pdf",
@@ -173,6 +175,7 @@ class ResCompany(models.Model):
             "retry": _("Not delivered yet to %s (%s): tried again later.") % (to, reason),
             "failed": _("Not delivered to %s (%s).") % (to, reason),
         }[status]
+        # Reported by the mail queue, whichever user's job sent the mail.
         self.sudo().write({"educonnect_stats_last_status": text})
 
     @api.model

@@ -1,0 +1,73 @@
+from odoo import api, fields, models, tools
+
+from .educonnect_account_mixin import ACCOUNT_ORIGINS, ACCOUNT_STATES
+
+POPULATIONS = [("student", "Pupils"), ("guardian", "Guardians")]
+
+
+class EduconnectAccountCount(models.Model):
+    """How many EduConnect accounts there are, for other addons.
+
+    This read-only model (a PostgreSQL view, like Odoo's ``*.report``
+    models) is the API through which other addons (the statistics of
+    ``educonnect_accounts_stats``) count the accounts: they read it with the
+    ORM (``read_group``, ``search_read``) and never the accounts' tables.
+
+    One row per establishment (``company_id``), population (``student`` or
+    ``guardian``), account state (``state``), account origin (``origin``),
+    class (``class_id``) and MEF (``mef_id``) where there is at least one
+    active account; ``account_count`` is how many. A guardian is counted
+    once, with the class and MEF of their first child (legal guardian 1
+    first, then the oldest link; none when no child is active), so that
+    every breakdown adds up to the same total. The row ids are stable while
+    the accounts do not change (the smallest account id of the row).
+
+    Readable by the delegated agents and the directors, in the
+    establishment chosen at the moment and where they administer the
+    accounts (the record rules, as on the accounts).
+    """
+    _name = "educonnect.account.count"
+    _description = "Account counts"
+    _auto = False
+    _order = "company_id, population, state, origin"
+    _rec_name = "population"
+
+    company_id = fields.Many2one("res.company", string="Establishment",
+                                 readonly=True)
+    population = fields.Selection(POPULATIONS, readonly=True)
+    state = fields.Selection(ACCOUNT_STATES, string="Account state",
+                             readonly=True)
+    origin = fields.Selection(ACCOUNT_ORIGINS, string="Account origin",
+                              readonly=True)
+    class_id = fields.Many2one("educonnect.class", string="Class",
+                               readonly=True)
+    mef_id = fields.Many2one("educonnect.mef", string="MEF", readonly=True)
+    account_count = fields.Integer(string="Number of accounts",
+                                   readonly=True, group_operator="sum")
+
+    @api.model_cr
+    def init(self):
+        # Even ids for pupils, odd ones for guardians: unique across both.
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute("""
+            CREATE VIEW %s AS (
+                SELECT min(s.id) * 2 AS id, s.company_id,
+                       'student'::varchar AS population, s.state, s.origin,
+                       s.class_id, s.mef_id, count(*) AS account_count
+                  FROM educonnect_student s
+                 WHERE s.active
+                 GROUP BY s.company_id, s.state, s.origin, s.class_id, s.mef_id
+                UNION ALL
+                SELECT min(g.id) * 2 + 1, g.company_id, 'guardian', g.state,
+                       g.origin, child.class_id, child.mef_id, count(*)
+                  FROM educonnect_guardian g
+                  LEFT JOIN LATERAL (
+                        SELECT st.class_id, st.mef_id
+                          FROM educonnect_guardian_link l
+                          JOIN educonnect_student st ON st.id = l.student_id
+                         WHERE l.guardian_id = g.id AND st.active
+                         ORDER BY l.legal_level, l.id LIMIT 1) child ON true
+                 WHERE g.active
+                 GROUP BY g.company_id, g.state, g.origin, child.class_id,
+                          child.mef_id
+            )""" % self._table)
