@@ -48,6 +48,7 @@
         "views/res_config_settings_views.xml",
         "views/branding_templates.xml",
         "views/educonnect_siecle_import_views.xml",
+        "views/educonnect_siecle_import_report.xml",
     ],
     "qweb": [
         "static/src/xml/user_menu.xml",

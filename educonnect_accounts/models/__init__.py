@@ -22,4 +22,6 @@ from . import res_users
 from . import res_users_signup
 from . import res_config_settings
 from . import educonnect_siecle_import
+from . import educonnect_siecle_import_apply
+from . import educonnect_siecle_import_line
 from . import educonnect_batch

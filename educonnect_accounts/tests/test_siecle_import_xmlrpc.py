@@ -160,6 +160,22 @@ class TestSiecleImportOverXmlRpc(unittest.TestCase):
                      [[self.ids["a_agent_done"]], {"pupil_created": 0}])
         self.assertReportsUnchanged()
 
+    def test_staff_reading_the_full_report_over_xmlrpc_get_a_string(self):
+        """« Reading the full import report (report_html) over XML-RPC fails
+        with « cannot marshal Markup objects » »: a string, in French."""
+        for key in ("a_done", "a_agent_done"):
+            report = self.call("educonnect.siecle.import", "read",
+                               [[self.ids[key]], ["report_html"]])[0]
+            self.assertIsInstance(report["report_html"], str)
+            self.assertIn("o_siecle_counts", report["report_html"])
+        # And through the wizard that shows it.
+        wizard_id = self.call(WIZARD, "create", [self.upload()])
+        self.call(WIZARD, "action_preview", [[wizard_id]])
+        wizard = self.call(WIZARD, "read", [[wizard_id], ["report_html"]],
+                           {"context": {"lang": "fr_FR"}})[0]
+        self.assertIsInstance(wizard["report_html"], str)
+        self.assertIn("<th>Élèves</th><td>3</td>", wizard["report_html"])
+
     def test_uploads_are_not_kept_and_previews_not_readable_over_xmlrpc(self):
         wizard_id = self.call(WIZARD, "create", [self.upload()])
         self.call(WIZARD, "action_preview", [[wizard_id]])

@@ -138,21 +138,25 @@ def parse_date(value):
 
 
 def read_mefs(root):
-    """{CODE_MEF: {code, name, long_name, formation}} from the nomenclature."""
-    mefs = {}
+    """The MEF rows of the nomenclature in file order: dicts with ``line``,
+    ``code``, ``name``, ``long_name``, ``formation``, or ``reject``
+    (message, params) when the row cannot be imported."""
+    rows = []
     for node in root.iterfind(".//MEFS/MEF"):
         code = (node.get("CODE_MEF") or "").strip()
-        if not code or len(code) > 11:
-            continue
         long_name = _text(node, "LIBELLE_LONG")
-        mefs[code] = {
-            "code": code,
-            "name": _text(node, "LIBELLE_EDITION") or long_name
-            or _text(node, "FORMATION") or code,
-            "long_name": long_name or False,
-            "formation": _text(node, "FORMATION") or False,
-        }
-    return mefs
+        name = _text(node, "LIBELLE_EDITION") or long_name \
+            or _text(node, "FORMATION") or code
+        row = {"line": node.sourceline, "code": code, "siecle_id": code,
+               "name": name, "long_name": long_name or False,
+               "formation": _text(node, "FORMATION") or False}
+        rows.append(row)
+        if not code:
+            row["reject"] = (_("No CODE_MEF."), {})
+        elif len(code) > 11:
+            row["reject"] = (_("CODE_MEF « %(value)s » is longer than 11 "
+                               "characters."), {"value": code[:20]})
+    return rows
 
 
 def read_pupils(root):
