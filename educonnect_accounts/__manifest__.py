@@ -3,7 +3,7 @@
     "name": "EduConnect accounts",
     "summary": "Pupil and guardian EduConnect accounts of secondary schools: "
                "identifiants, states, (re)notification, lists, troubleshooting",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "author": "EduConnect accounts for Odoo",
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",

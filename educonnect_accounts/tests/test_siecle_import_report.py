@@ -1,4 +1,4 @@
-"""What the SIECLE import report accounts for (issue 16)."""
+"""What the SIECLE import report accounts for, and names in NFC (issue 16)."""
 import importlib.util
 import os
 import unicodedata
@@ -118,3 +118,67 @@ class TestSiecleImportReport(SiecleCase):
                          (2, 1, 0, 1))
         self.assertEqual(self.reasons(report, "mef"), {
             ("10110001110", "Aucun élève importé n'a ce MEF : non créé.")})
+
+    def test_names_are_stored_in_nfc_whatever_the_file_holds(self):
+        """« Names arrive in NFD from some exports: store every name in
+        NFC, whatever the file holds. »"""
+        self.run_import(files=decomposed_exports())
+        lea, mother = self.pupil("7001"), self.guardian("Q1")
+        self.assertEqual((lea.last_name, lea.first_name, lea.name),
+                         (nfc("LÊ"), nfc("Thị Ánh"), nfc("LÊ Thị Ánh")))
+        self.assertEqual(lea.class_id.name, nfc("6ÈME Ä"))
+        self.assertEqual(mother.name, nfc("LÊ Hằng"))
+        self.assertEqual(lea.guardian_link_ids.guardian_name, nfc("LÊ Hằng"))
+        # A search typed on a keyboard (composed) finds them.
+        Student = self.staff_env()["educonnect.student"]
+        self.assertEqual(Student.search([("name", "ilike", nfc("LÊ Thị"))]),
+                         lea)
+        self.assertEqual(Student.search([("name", "ilike", nfc("Thị Ánh"))]),
+                         lea)
+
+    def test_existing_decomposed_names_are_repaired_in_nfc(self):
+        """« …and repair existing rows »: the migration to 11.0.1.1.0."""
+        self.run_import(files=decomposed_exports())
+        lea, mother = self.pupil("7001"), self.guardian("Q1")
+        report = self.run_import(files=decomposed_exports(), apply=False)
+        lea._educonnect_notify()
+        self.activate(lea)
+        cr = self.env.cr
+        # Rows as the import stored them before: decomposed.
+        for table, columns, ids in (
+                ("educonnect_student", ("last_name", "first_name", "name"),
+                 lea.ids),
+                ("educonnect_guardian", ("last_name", "first_name", "name"),
+                 mother.ids),
+                ("educonnect_guardian_link", ("student_name", "guardian_name"),
+                 lea.guardian_link_ids.ids),
+                ("educonnect_class", ("name", "code"), lea.class_id.ids),
+                ("res_partner", ("name",), lea.user_id.partner_id.ids)):
+            cr.execute("UPDATE {} SET {} WHERE id IN %s".format(
+                table, ", ".join("{0} = normalize({0}, NFD)".format(c)
+                                 for c in columns)), [tuple(ids)])
+        cr.execute("UPDATE educonnect_siecle_import_line SET name = "
+                   "normalize(name, NFD) WHERE import_id = %s", [report.id])
+        self.env.cache.invalidate()
+        self.assertEqual(lea.name, nfd("LÊ Thị Ánh"))
+        spec = importlib.util.spec_from_file_location("post_migration",
+                                                      MIGRATION)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(cr, "11.0.1.0.0")
+        self.env.cache.invalidate()
+        self.assertEqual((lea.last_name, lea.first_name, lea.name),
+                         (nfc("LÊ"), nfc("Thị Ánh"), nfc("LÊ Thị Ánh")))
+        self.assertEqual((mother.last_name, mother.first_name, mother.name),
+                         (nfc("LÊ"), nfc("Hằng"), nfc("LÊ Hằng")))
+        link = lea.guardian_link_ids
+        self.assertEqual((link.student_name, link.guardian_name),
+                         (nfc("LÊ Thị Ánh"), nfc("LÊ Hằng")))
+        self.assertEqual((lea.class_id.name, lea.class_id.code),
+                         (nfc("6ÈME Ä"), nfc("6ÈME Ä")))
+        self.assertEqual(lea.user_id.partner_id.name, nfc("LÊ Thị Ánh"))
+        names = report.sudo().line_ids.mapped("name")
+        self.assertTrue(names)
+        self.assertEqual(names, [nfc(n) for n in names])
+        self.assertEqual(self.staff_env()["educonnect.student"].search(
+            [("name", "ilike", nfc("Thị Ánh"))]), lea)

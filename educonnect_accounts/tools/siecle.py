@@ -19,6 +19,7 @@ export and translated by the caller (this module has no environment).
 import datetime
 import json
 import re
+import unicodedata
 
 from .siecle_files import (  # noqa: F401 (SiecleFileError: for the callers)
     DEFAULT_LIMITS, SiecleFileError, _, expand, gc_paused, parse_xml)
@@ -118,8 +119,12 @@ def parameters(root):
 
 
 def _text(node, tag):
+    """The text of ``tag``, spaces collapsed, in NFC: some exports write
+    « Lê » decomposed (e + combining marks), which a search typed on a
+    keyboard (composed) would never find."""
     value = node.findtext(tag)
-    return " ".join(value.split()) if value else ""
+    return unicodedata.normalize("NFC", " ".join(value.split())) \
+        if value else ""
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -143,7 +148,7 @@ def read_mefs(root):
     (message, params) when the row cannot be imported."""
     rows = []
     for node in root.iterfind(".//MEFS/MEF"):
-        code = (node.get("CODE_MEF") or "").strip()
+        code = unicodedata.normalize("NFC", (node.get("CODE_MEF") or "").strip())
         long_name = _text(node, "LIBELLE_LONG")
         name = _text(node, "LIBELLE_EDITION") or long_name \
             or _text(node, "FORMATION") or code
