@@ -23,5 +23,5 @@ from . import res_users_signup
 from . import res_config_settings
 from . import educonnect_siecle_import
 from . import educonnect_siecle_import_apply
-from . import educonnect_siecle_import_line
+from . import educonnect_siecle_import_report
 from . import educonnect_batch

@@ -11,8 +11,8 @@ from that export on the current data and applies it in the same
 transaction: all or nothing. Hostile files are refused before any plan,
 within the caps of tools/siecle_files.py (settings
 ``educonnect_accounts.siecle_max_*``), and a plan whose report would exceed
-its cap is refused before anything is written. The report is the QWeb
-template ``educonnect_accounts.siecle_import_report``.
+its cap is refused before anything is written. The report (its lines and
+the QWeb template that shows it) is educonnect_siecle_import_report.py.
 """
 import datetime
 
@@ -131,6 +131,7 @@ class EduconnectSiecleImport(models.Model):
         """The caps on one import: settings
         ``educonnect_accounts.siecle_max_<megabytes|elements|rows|
         report_lines>``, defaults in tools/siecle_files.py."""
+        # sudo: system parameters are readable by administrators only.
         params = self.env["ir.config_parameter"].sudo()
         values = {}
         for name, default in DEFAULT_LIMITS._asdict().items():
@@ -174,15 +175,20 @@ class EduconnectSiecleImport(models.Model):
             raise UserError(_("This preview has expired: choose the files "
                               "again."))
         self._check_changeable(company)
-        export = siecle.loads(self.sudo().pending_export)
+        # sudo: the export kept for the preview is readable by no user
+        # (group_system), once the preview is checked to be the user's own.
+        record = self.sudo()
+        export = siecle.loads(record.pending_export)
         return self._siecle_process(export, company, self._siecle_limits(),
-                                    True, self.sudo().archive_absent, self)
+                                    True, record.archive_absent, self)
 
     @api.multi
     def _check_changeable(self, company):
         """Only the user's own preview in the current establishment may be
         planned again or confirmed: never a done import, nor the report of
         another user or establishment, whatever record a caller passes."""
+        # sudo: a record of another establishment is hidden by the record
+        # rules, and pending_export is readable by no user: both checked here.
         record = self.sudo()
         if record.company_id != company or record.user_id.id != self.env.uid:
             raise AccessError(_("This SIECLE import is not yours: you cannot "
@@ -197,8 +203,8 @@ class EduconnectSiecleImport(models.Model):
         ``apply`` and write the report (in ``record`` if given)."""
         # Kept as read (planning marks rows), to confirm the preview later.
         pending = False if apply else siecle.dumps(export)
-        # The import runs with the rights it was checked for above: a
-        # delegated agent may create the classes and MEFs of the export.
+        # sudo: the import runs with the rights checked above (a delegated
+        # agent may create the classes and MEFs of the export through it).
         importer = self.sudo().with_context(
             lang=self.env.lang, tracking_disable=True)
         if apply:
@@ -232,7 +238,7 @@ class EduconnectSiecleImport(models.Model):
                          ("create_date", "<", fields.Datetime.to_string(
                              datetime.datetime.utcnow()
                              - datetime.timedelta(days=1)))]).unlink()
-        return record.sudo(self.env.uid)
+        return self.browse(record.id)  # in the caller's environment
 
     def _report_too_long(self, max_lines):
         return UserError(_(
@@ -240,7 +246,6 @@ class EduconnectSiecleImport(models.Model):
             "lines (rejected rows, warnings), far more than the SIECLE "
             "exports of the largest establishment give. Check that these "
             "are the right files. Nothing was imported.") % number(max_lines))
-
 
     def _plan(self, export, company, archive_absent, max_lines):
         """The plan of ``export`` on the current data (tools/siecle_planner.py)."""
@@ -253,71 +258,7 @@ class EduconnectSiecleImport(models.Model):
             raise self._report_too_long(exc.max_lines)
 
     def _translate(self, reason, params=None):
-        text = _(reason)  # in the language of the user (self.env)
+        """A message of tools/ (marked with its own ``_``) in the language
+        of the user."""
+        text = _(reason)
         return text % params if params else text
-
-    # -- report --------------------------------------------------------------
-
-    def _write_lines(self, lines):
-        """One INSERT; each distinct reason translated once (a translation
-        costs a hundred times the rest of a line)."""
-        if not lines:
-            return
-        texts, reasons = {}, []
-        for line in lines:
-            if line["reason"] not in texts:
-                texts[line["reason"]] = self._translate(line["reason"])
-            text = texts[line["reason"]]
-            reasons.append(text % line["params"] if line["params"] else text)
-        self.env.cr.execute(
-            "INSERT INTO educonnect_siecle_import_line (import_id, kind, "
-            "result, line, siecle_id, name, reason, create_uid, write_uid, "
-            "create_date, write_date) SELECT %s, v.kind, v.result, v.line, "
-            "v.siecle_id, v.name, v.reason, %s, %s, now() at time zone 'UTC', "
-            "now() at time zone 'UTC' FROM unnest(%s::varchar[], "
-            "%s::varchar[], %s::int[], %s::varchar[], %s::varchar[], "
-            "%s::varchar[]) AS v(kind, result, line, siecle_id, name, reason)",
-            [self.id, self.env.uid, self.env.uid]
-            + [[l[k] for l in lines] for k in ("kind", "result", "line",
-                                                "siecle_id", "name")]
-            + [reasons])
-        self.invalidate_cache(["line_ids"], self.ids)
-
-    @api.multi
-    def _nothing_changed(self):
-        self.ensure_one()
-        return not any(self[f] for f in (
-            "pupil_created", "pupil_updated", "pupil_archived", "pupil_absent",
-            "guardian_created", "guardian_updated", "guardian_archived",
-            "guardian_absent", "link_created", "link_updated", "link_removed",
-            "class_created", "mef_created"))
-
-    def _compute_report_html(self):
-        for rec in self:
-            rec.report_html = rec._render_report()
-
-    def _render_report(self, max_lines=300):
-        """The report as staff see it: template siecle_import_report, in the
-        language of the user. A plain str: XML-RPC cannot marshal the Markup
-        of a rendering (« cannot marshal Markup objects »)."""
-        self.ensure_one()
-        counts = {}
-        for prefix in siecle_planner.ROW_KINDS:
-            absent = "link_removed" if prefix == "link" else prefix + "_absent"
-            counts[prefix] = [self[field] if field in self._fields else 0
-                              for field in ["%s_%s" % (prefix, c) for c in (
-                                  "rows", "created", "updated", "unchanged",
-                                  "archived", "rejected")] + [absent]]
-        sections = {}
-        for result in ("rejected", "archived", "quality"):
-            lines = self.line_ids.filtered(lambda l: l.result == result)
-            sections[result] = (lines[:max_lines], len(lines),
-                                max(len(lines) - max_lines, 0))
-        Line = self.env["educonnect.siecle.import.line"]
-        html = self.env["ir.qweb"].render(
-            "educonnect_accounts.siecle_import_report", {
-                "rec": self, "counts": counts, "sections": sections,
-                "nothing_changed": self._nothing_changed(),
-                "kinds": dict(Line._fields["kind"]._description_selection(
-                    self.env))})
-        return html.decode() if isinstance(html, bytes) else str(html)

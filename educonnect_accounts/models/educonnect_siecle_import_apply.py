@@ -1,5 +1,5 @@
-"""Loading and applying the plan of a SIECLE import (the planning itself
-is pure Python: tools/siecle_planner.py).
+"""Loading the data a SIECLE import plans on and applying the plan, in SQL
+(the planning itself is pure Python: tools/siecle_planner.py).
 
 Odoo 11 creates records one at a time (with a recomputation of the stored
 related fields of the pupil–guardian rows for each): 5,000 pupils and 9,000
@@ -77,6 +77,8 @@ class EduconnectSiecleImportApply(models.Model):
         for model, key in (("educonnect.student", "archived_students"),
                            ("educonnect.guardian", "archived_guardians")):
             if plan[key]:
+                # sudo(uid): traced as the user who imports, not as the
+                # superuser the import runs as.
                 self.env[model].with_context(active_test=False).browse(
                     plan[key]).sudo(uid)._educonnect_trace("siecle_archive", _(
                         "Left the establishment or absent from the SIECLE "

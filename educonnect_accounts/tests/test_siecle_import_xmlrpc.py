@@ -1,7 +1,8 @@
 """The SIECLE import over XML-RPC, against the Odoo this test serves: a
 delegated agent cannot point the wizard at another establishment's import
 report, nor at one of their own establishment that is not theirs to change,
-and the files uploaded are not kept (SECURITY.md P16, P18)."""
+and the files uploaded are not kept (issue 7); the report reads as a string
+(issue 16)."""
 import base64
 import unittest
 import xmlrpc.client

@@ -119,8 +119,8 @@ class EduconnectSiecleImportWizard(models.TransientModel):
             self._erase_files(error=exc.name, step="upload")
             return self._reopen()
         self._erase_files()
-        # import_id is refused to every client (see write): set as the
-        # server, to the preview just made for this user.
+        # sudo: import_id is refused to every client (see write); the server
+        # sets it to the preview just made for this user.
         self.sudo().write({"import_id": record.id, "step": "preview"})
         return self._reopen()
 
