@@ -175,8 +175,7 @@ class EduconnectSiecleImport(models.Model):
             raise UserError(_("This preview has expired: choose the files "
                               "again."))
         self._check_changeable(company)
-        # sudo: the export kept for the preview is readable by no user
-        # (group_system), once the preview is checked to be the user's own.
+        # sudo: pending_export is group_system; the preview is the user's own.
         record = self.sudo()
         export = siecle.loads(record.pending_export)
         return self._siecle_process(export, company, self._siecle_limits(),
@@ -187,8 +186,7 @@ class EduconnectSiecleImport(models.Model):
         """Only the user's own preview in the current establishment may be
         planned again or confirmed: never a done import, nor the report of
         another user or establishment, whatever record a caller passes."""
-        # sudo: a record of another establishment is hidden by the record
-        # rules, and pending_export is readable by no user: both checked here.
+        # sudo: to check another establishment's record and pending_export.
         record = self.sudo()
         if record.company_id != company or record.user_id.id != self.env.uid:
             raise AccessError(_("This SIECLE import is not yours: you cannot "
@@ -201,10 +199,9 @@ class EduconnectSiecleImport(models.Model):
                         record):
         """Plan ``export``, check the size of its report, apply it if
         ``apply`` and write the report (in ``record`` if given)."""
-        # Kept as read (planning marks rows), to confirm the preview later.
+        # The rows read, to confirm the preview later (not the files).
         pending = False if apply else siecle.dumps(export)
-        # sudo: the import runs with the rights checked above (a delegated
-        # agent may create the classes and MEFs of the export through it).
+        # sudo: a delegated agent creates classes and MEFs through it only.
         importer = self.sudo().with_context(
             lang=self.env.lang, tracking_disable=True)
         if apply:

@@ -77,8 +77,7 @@ class EduconnectSiecleImportApply(models.Model):
         for model, key in (("educonnect.student", "archived_students"),
                            ("educonnect.guardian", "archived_guardians")):
             if plan[key]:
-                # sudo(uid): traced as the user who imports, not as the
-                # superuser the import runs as.
+                # sudo(uid): traced as the importing user, not as superuser.
                 self.env[model].with_context(active_test=False).browse(
                     plan[key]).sudo(uid)._educonnect_trace("siecle_archive", _(
                         "Left the establishment or absent from the SIECLE "

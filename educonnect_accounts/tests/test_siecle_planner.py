@@ -215,3 +215,15 @@ def test_the_plan_leaves_its_data_as_it_was():
     before = copy.deepcopy((data, snap))
     plan(data, snap)
     assert (data, snap) == before
+
+
+def test_a_preview_read_before_mef_rows_were_kept_is_planned_alike():
+    """A preview kept before the upgrade holds its MEFs as {code: values}:
+    confirmed after it, the same MEF is created."""
+    values = {"code": "10010012110", "name": "6ème", "long_name": "6EME",
+              "formation": "6EME"}
+    data = export([pupil("1")], mefs={"10010012110": values})
+    result = plan(data)
+    assert result["mefs_new"] == {"10010012110": values}
+    assert (result["counts"]["mef_rows"],
+            result["counts"]["mef_created"]) == (1, 1)
