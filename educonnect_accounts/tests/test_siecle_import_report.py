@@ -5,6 +5,7 @@ import unicodedata
 
 from lxml import etree, html
 
+from ..tools import siecle_planner
 from .siecle_common import SiecleCase, data
 from .siecle_fixtures import generate_exports
 
@@ -109,6 +110,11 @@ class TestSiecleImportReport(SiecleCase):
         self.assertEqual(self.report_table(report)["MEF (nomenclatures)"],
                          [4, 0, 0, 4, 0, 0, 0])
         self.assertEqual(kinds, set(FILE_ROWS))
+
+    def test_every_count_of_the_plan_is_a_field_of_the_report(self):
+        counts = siecle_planner.new_plan({"params": {}})["counts"]
+        self.assertFalse(set(counts) - set(
+            self.env["educonnect.siecle.import"]._fields))
 
     def test_a_mef_row_not_imported_says_why(self):
         report = self.run_import("siecle_eleves_1.xml",

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from ..tools import siecle_planner
-from ..tools.siecle_planner import ROW_KINDS, COUNTERS, ReportTooLong
+from ..tools.siecle_planner import KIND_COUNTERS, ROW_KINDS, ReportTooLong
 
 TODAY = datetime.date(2026, 9, 20)
 
@@ -85,12 +85,23 @@ def assert_every_row_counted_once(data, result):
              "link": data.get("links", []), "mef": data.get("mefs", [])}
     for kind in ROW_KINDS:
         assert counts[kind + "_rows"] == len(files[kind]), kind
-        assert sum(counts["%s_%s" % (kind, c)] for c in COUNTERS) \
-            == len(files[kind]), kind
+        assert sum(counts["%s_%s" % (kind, c)]
+                   for c in KIND_COUNTERS[kind]) == len(files[kind]), kind
         rejected = [l for l in result["lines"]
                     if l["kind"] == kind and l["result"] == "rejected"]
         assert len(rejected) == counts[kind + "_rejected"], kind
         assert all(l["reason"] for l in rejected)
+
+
+def test_the_counts_are_the_counters_of_the_report():
+    """Each count is a field of the import record (no other: Odoo would
+    warn of unknown fields at every import)."""
+    counts = plan(export([pupil("1")], [], [], []))["counts"]
+    assert "mef_rows" in counts and "mef_updated" not in counts
+    assert set(counts) == {
+        "%s_%s" % (kind, c) for kind in ROW_KINDS
+        for c in KIND_COUNTERS[kind] + ["rows"]} | {
+        "pupil_absent", "guardian_absent", "link_removed", "class_created"}
 
 
 def test_new_pupils_are_created_with_their_new_class_and_mef():

@@ -27,8 +27,11 @@ from .siecle_planner_guardians import GuardianPlanner, norm, report_line
 STUDENT_COLUMNS = ["last_name", "first_name", "birth_name", "ine", "gender",
                    "birth_date", "class_id", "mef_id", "leave_date", "active"]
 COUNTERS = ["created", "updated", "unchanged", "archived", "rejected"]
-# The rows of each file and the counters that account for them.
+# The rows of each file and the counters that account for them (a MEF row
+# is never updated nor archived: MEFs are shared by the establishments).
 ROW_KINDS = ("pupil", "guardian", "link", "mef")
+KIND_COUNTERS = {"pupil": COUNTERS, "guardian": COUNTERS, "link": COUNTERS,
+                 "mef": ["created", "unchanged", "rejected"]}
 
 
 class ReportTooLong(Exception):
@@ -46,8 +49,8 @@ def plan(export, snapshot, today, archive_absent=True, max_lines=50000):
 
 
 def new_plan(export):
-    counts = {"%s_%s" % (kind, counter): 0
-              for kind in ROW_KINDS for counter in COUNTERS + ["rows"]}
+    counts = {"%s_%s" % (kind, counter): 0 for kind in ROW_KINDS
+              for counter in KIND_COUNTERS[kind] + ["rows"]}
     counts.update(pupil_absent=0, guardian_absent=0, link_removed=0,
                   class_created=0)
     return {"counts": counts, "lines": [], "quality": [],
