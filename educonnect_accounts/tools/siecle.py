@@ -148,7 +148,8 @@ def read_mefs(root):
     (message, params) when the row cannot be imported."""
     rows = []
     for node in root.iterfind(".//MEFS/MEF"):
-        code = unicodedata.normalize("NFC", (node.get("CODE_MEF") or "").strip())
+        code = unicodedata.normalize("NFC",
+                                     (node.get("CODE_MEF") or "").strip())
         long_name = _text(node, "LIBELLE_LONG")
         name = _text(node, "LIBELLE_EDITION") or long_name \
             or _text(node, "FORMATION") or code
