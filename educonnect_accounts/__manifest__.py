@@ -3,7 +3,7 @@
     "name": "EduConnect accounts",
     "summary": "Pupil and guardian EduConnect accounts of secondary schools: "
                "identifiants, states, (re)notification, lists, troubleshooting",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "author": "EduConnect accounts for Odoo",
     "website": "https://github.com/educonnect-odoo/educonnect-accounts",
     "license": "LGPL-3",
@@ -49,6 +49,7 @@
         "views/res_config_settings_views.xml",
         "views/branding_templates.xml",
         "views/educonnect_siecle_import_views.xml",
+        "views/educonnect_siecle_import_report.xml",
     ],
     "qweb": [
         "static/src/xml/user_menu.xml",

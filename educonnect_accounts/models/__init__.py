@@ -22,6 +22,8 @@ from . import res_users
 from . import res_users_signup
 from . import res_config_settings
 from . import educonnect_siecle_import
+from . import educonnect_siecle_import_apply
+from . import educonnect_siecle_import_report
 from . import educonnect_batch
 from . import educonnect_account_count
 from . import ir_actions_report

@@ -1,5 +1,5 @@
 """Hostile or broken SIECLE files are refused with a French message and
-change nothing (issue 7, SECURITY.md P13)."""
+change nothing (issue 7): no DOCTYPE, no entity, no network access."""
 from odoo.exceptions import UserError
 
 from ..tools import siecle_files

@@ -1,5 +1,5 @@
 """Hostile SIECLE files are refused fast, before any plan, within caps that
-stand far above the largest real establishment (SECURITY.md P13): bytes are
+stand far above the largest real establishment (issue 7): bytes are
 not the only danger, a 5 KB zip holds 100,000 rows. The files are generated
 here, a few KB each."""
 import base64

@@ -1,6 +1,6 @@
 """The « Importer depuis SIECLE » wizard keeps no upload (personal data of
 minors) once it is read, and changes no import report but the user's own
-preview, whatever a client writes in it (SECURITY.md P16, P18)."""
+preview, whatever a client writes in it (issue 7)."""
 from odoo.exceptions import AccessError, UserError
 
 from .siecle_common import SiecleCase, data

@@ -1,7 +1,8 @@
 """The SIECLE import over XML-RPC, against the Odoo this test serves: a
 delegated agent cannot point the wizard at another establishment's import
 report, nor at one of their own establishment that is not theirs to change,
-and the files uploaded are not kept (SECURITY.md P16, P18)."""
+and the files uploaded are not kept (issue 7); the report reads as a string
+(issue 16)."""
 import base64
 import unittest
 import xmlrpc.client
@@ -159,6 +160,22 @@ class TestSiecleImportOverXmlRpc(unittest.TestCase):
         self.refused("educonnect.siecle.import", "write",
                      [[self.ids["a_agent_done"]], {"pupil_created": 0}])
         self.assertReportsUnchanged()
+
+    def test_staff_reading_the_full_report_over_xmlrpc_get_a_string(self):
+        """« Reading the full import report (report_html) over XML-RPC fails
+        with « cannot marshal Markup objects » »: a string, in French."""
+        for key in ("a_done", "a_agent_done"):
+            report = self.call("educonnect.siecle.import", "read",
+                               [[self.ids[key]], ["report_html"]])[0]
+            self.assertIsInstance(report["report_html"], str)
+            self.assertIn("o_siecle_counts", report["report_html"])
+        # And through the wizard that shows it.
+        wizard_id = self.call(WIZARD, "create", [self.upload()])
+        self.call(WIZARD, "action_preview", [[wizard_id]])
+        wizard = self.call(WIZARD, "read", [[wizard_id], ["report_html"]],
+                           {"context": {"lang": "fr_FR"}})[0]
+        self.assertIsInstance(wizard["report_html"], str)
+        self.assertIn("<th>Élèves</th><td>3</td>", wizard["report_html"])
 
     def test_uploads_are_not_kept_and_previews_not_readable_over_xmlrpc(self):
         wizard_id = self.call(WIZARD, "create", [self.upload()])

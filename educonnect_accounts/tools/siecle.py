@@ -19,6 +19,7 @@ export and translated by the caller (this module has no environment).
 import datetime
 import json
 import re
+import unicodedata
 
 from .siecle_files import (  # noqa: F401 (SiecleFileError: for the callers)
     DEFAULT_LIMITS, SiecleFileError, _, expand, gc_paused, parse_xml)
@@ -118,8 +119,12 @@ def parameters(root):
 
 
 def _text(node, tag):
+    """The text of ``tag``, spaces collapsed, in NFC: some exports write
+    « Lê » decomposed (e + combining marks), which a search typed on a
+    keyboard (composed) would never find."""
     value = node.findtext(tag)
-    return " ".join(value.split()) if value else ""
+    return unicodedata.normalize("NFC", " ".join(value.split())) \
+        if value else ""
 
 
 _DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -138,21 +143,26 @@ def parse_date(value):
 
 
 def read_mefs(root):
-    """{CODE_MEF: {code, name, long_name, formation}} from the nomenclature."""
-    mefs = {}
+    """The MEF rows of the nomenclature in file order: dicts with ``line``,
+    ``code``, ``name``, ``long_name``, ``formation``, or ``reject``
+    (message, params) when the row cannot be imported."""
+    rows = []
     for node in root.iterfind(".//MEFS/MEF"):
-        code = (node.get("CODE_MEF") or "").strip()
-        if not code or len(code) > 11:
-            continue
+        code = unicodedata.normalize("NFC",
+                                     (node.get("CODE_MEF") or "").strip())
         long_name = _text(node, "LIBELLE_LONG")
-        mefs[code] = {
-            "code": code,
-            "name": _text(node, "LIBELLE_EDITION") or long_name
-            or _text(node, "FORMATION") or code,
-            "long_name": long_name or False,
-            "formation": _text(node, "FORMATION") or False,
-        }
-    return mefs
+        name = _text(node, "LIBELLE_EDITION") or long_name \
+            or _text(node, "FORMATION") or code
+        row = {"line": node.sourceline, "code": code, "siecle_id": code,
+               "name": name, "long_name": long_name or False,
+               "formation": _text(node, "FORMATION") or False}
+        rows.append(row)
+        if not code:
+            row["reject"] = (_("No CODE_MEF."), {})
+        elif len(code) > 11:
+            row["reject"] = (_("CODE_MEF « %(value)s » is longer than 11 "
+                               "characters."), {"value": code[:20]})
+    return rows
 
 
 def read_pupils(root):

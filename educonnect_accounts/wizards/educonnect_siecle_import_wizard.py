@@ -119,8 +119,7 @@ class EduconnectSiecleImportWizard(models.TransientModel):
             self._erase_files(error=exc.name, step="upload")
             return self._reopen()
         self._erase_files()
-        # import_id is refused to every client (see write): set as the
-        # server, to the preview just made for this user.
+        # sudo: write() refuses import_id to clients; the user's own preview.
         self.sudo().write({"import_id": record.id, "step": "preview"})
         return self._reopen()
 
