@@ -93,7 +93,7 @@ class EduconnectDelegation(models.Model):
             return
         me = self.env.user
         if company != me.company_id \
-                or company not in me.educonnect_director_company_ids:
+                or not me._educonnect_has_role("director", company):
             raise AccessError(_("You can only delegate roles in the "
                                 "establishment you direct and have chosen."))
         if role not in DELEGABLE_ROLES:
