@@ -110,6 +110,7 @@ class EduconnectAccountActions(models.AbstractModel):
         the action checked (never shown)."""
         return {r["id"]: (r["state"], r["provisional_password_crypt"],
                           r["notification_date"])
+                # System-only field, for the action checked by the caller.
                 for r in self.sudo().read(["state", "provisional_password_crypt",
                                            "notification_date"])}
 

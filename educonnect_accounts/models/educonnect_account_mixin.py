@@ -28,6 +28,7 @@ from ..tools.trigram import ensure_trigram_indexes
 #: names the pair (every loop over the account models reads it).
 ACCOUNT_MODELS = {"student": "educonnect.student",
                   "guardian": "educonnect.guardian"}
+POPULATIONS = [("student", "Pupils"), ("guardian", "Guardians")]
 
 ACCOUNT_STATES = [
     ("not_notified", "Not notified"),
@@ -177,10 +178,10 @@ class EduconnectAccountMixin(models.AbstractModel):
     @api.depends("state")
     def _compute_provisional_password(self):
         notified = self.filtered(lambda r: r.state == "notified")
-        # The encrypted value is a system-only field; the clear one is shown
-        # to those the field's groups allow.
-        crypts = {r["id"]: r["provisional_password_crypt"]
-                  for r in notified.sudo().read(["provisional_password_crypt"])}
+        # The clear value is shown to those the field's groups allow; the
+        # encrypted one it comes from is a system-only field.
+        rows = notified.sudo().read(["provisional_password_crypt"])
+        crypts = {r["id"]: r["provisional_password_crypt"] for r in rows}
         for rec in self:
             rec.provisional_password = decrypt_secret(crypts.get(rec.id))
 
@@ -240,8 +241,8 @@ class EduconnectAccountMixin(models.AbstractModel):
         if self.env.uid == SUPERUSER_ID or not self or not (
                 set(field_names) & set(self._educonnect_password_fields)):
             return
-        # The states of the accounts just read (the read itself was checked).
-        shown = self.sudo().filtered(lambda a: a.state == "notified")
+        # The user just read these accounts: their states are readable.
+        shown = self.filtered(lambda a: a.state == "notified")
         if shown:
             self.browse(shown.ids)._educonnect_trace("password_view", how)
 

@@ -14,7 +14,7 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .educonnect_account_mixin import ACTION_ROLES
+from .educonnect_account_mixin import ACTION_ROLES, POPULATIONS
 
 BATCH_THRESHOLD = 500
 BATCH_CHUNK_SIZE = 200
@@ -33,10 +33,8 @@ class EduconnectBatch(models.Model):
          ("reset", "Reset the passwords"),
          ("list", "List the accounts")], string="Action", required=True,
         readonly=True)
-    population = fields.Selection([("student", "Pupils"),
-                                   ("guardian", "Guardians")],
-                                  string="Population", required=True,
-                                  readonly=True)
+    population = fields.Selection(POPULATIONS, string="Population",
+                                  required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="Requested by", required=True,
                               readonly=True, index=True,
                               default=lambda self: self.env.user)
@@ -79,6 +77,7 @@ class EduconnectBatch(models.Model):
                             compute="_compute_job_state")
 
     def _compute_job_state(self):
+        # The job queue is the administrator's; staff see their job's state.
         jobs = self.env["queue.job"].sudo().search(
             [("uuid", "in", [u for u in self.mapped("job_uuid") if u])])
         labels = dict(jobs._fields["state"]._description_selection(self.env))
@@ -92,8 +91,11 @@ class EduconnectBatch(models.Model):
         for batch in self:
             counts = {"pending": 0, "sent": 0, "failed": 0}
             if batch.action == "notify" and batch.email_count:
-                ids = [i for c in batch.sudo().chunk_ids for i in c._ids_list()]
-                counts = self.env[batch.source_model].sudo().browse(ids) \
+                # Counts only, of the batch's accounts, wherever the owner
+                # acts now and whatever role they hold since.
+                system = batch.sudo()
+                ids = [i for c in system.chunk_ids for i in c._ids_list()]
+                counts = system.env[batch.source_model].browse(ids) \
                     .filtered("email")._educonnect_delivery_counts()
             batch.email_sent_count = counts["sent"]
             batch.email_pending_count = counts["pending"]
@@ -109,6 +111,7 @@ class EduconnectBatch(models.Model):
 
     @api.model
     def _setting(self, key, default):
+        # System parameters are the administrator's; staff use these.
         value = self.env["ir.config_parameter"].sudo().get_param(
             "educonnect_accounts.%s" % key)
         try:
@@ -155,6 +158,7 @@ class EduconnectBatch(models.Model):
                 for n, chunk in enumerate(chunks)],
         })
         batch._queue_next()
+        # Handed back as the staff member, who reads it under its rules.
         return batch.sudo(self.env.uid)
 
     def _queue_next(self):
@@ -207,6 +211,7 @@ class EduconnectBatch(models.Model):
         if not self.env.user._educonnect_has_role(role, company=self.company_id):
             raise AccessError(_("You no longer hold the rights needed for this "
                                 "batch in %s.") % self.company_id.name)
+        # Bookkeeping (see _start), once the role was checked above.
         self.sudo().write({"state": "running", "date_done": False,
                            "result_message": False, "interruption_count": 0})
         self._queue_next()
@@ -214,7 +219,8 @@ class EduconnectBatch(models.Model):
 
     @api.multi
     def unlink(self):
-        # The files (they hold provisional passwords) go with the batch.
+        # The files (they hold provisional passwords) go with the batch;
+        # made by the system, deleted by it.
         self.env["ir.attachment"].sudo().search([
             ("res_model", "=", self._name), ("res_id", "in", self.ids)]).unlink()
         return super().unlink()

@@ -77,7 +77,8 @@ class EduconnectBatchJob(models.Model):
         self.ensure_one()
         # Messages and file names in the staff member's language, whatever
         # the context the job runner gives.
-        self = self.with_context(lang=self.sudo().user_id.lang or "fr_FR")
+        # (Queued as the system: the job runs as the superuser.)
+        self = self.with_context(lang=self.user_id.lang or "fr_FR")
         self._lock()
         try:
             with self.env.cr.savepoint():
@@ -97,9 +98,8 @@ class EduconnectBatchJob(models.Model):
         batch started: its chunks are still processed in the batch's
         establishment (the services are given it), provided the member still
         holds it and the role there."""
-        # The owner's establishments and roles, read for the check.
-        user = self.sudo().user_id
-        company = self.sudo().company_id
+        user = self.user_id
+        company = self.company_id
         if company and (company not in user.company_ids or
                         not user._educonnect_has_role(
                             ACTION_ROLES[self.action], company=company)):
@@ -129,7 +129,10 @@ class EduconnectBatchJob(models.Model):
 
     def _records(self, ids):
         """The batch's records (accounts, or rows of a list) among ``ids``."""
-        return self.env[self.source_model].browse(ids).exists()
+        # In the order of the batch (exists() answers in the table's).
+        existing = set(self.env[self.source_model].browse(ids).exists().ids)
+        return self.env[self.source_model].browse(
+            [i for i in ids if i in existing])
 
     def _process_chunk(self, chunk):
         """Do the action on the chunk's records, in the batch's
@@ -202,11 +205,12 @@ class EduconnectBatchJob(models.Model):
             rows.extend(json.loads(decrypt_secret(
                 base64.b64decode(part.datas).decode("ascii"))))
         list_format = self._options().get("list_format", "pdf")
-        name, content, mimetype = self.env[
+        # In the batch's establishment, as its services ran.
+        Accounts = self._accounts_model()._educonnect_in_company(self.company_id)
+        name, content, mimetype = Accounts.env[
             "report.educonnect_accounts.report_account_list"] \
             ._educonnect_list_file(rows, list_format, self.population,
                                    self.company_id)
-        Accounts = self._accounts_model()._educonnect_in_company(self.company_id)
         records = self._records(
             [i for c in self.chunk_ids for i in c._ids_list()]).with_env(
                 Accounts.env)
@@ -219,6 +223,7 @@ class EduconnectBatchJob(models.Model):
         """A message to the batch's owner in Discuss, posted by the system
         (staff members may have no e-mail address, nor write the batch)."""
         bot = self.env.ref("base.partner_root")
+        # Posted by the system on the batch, which staff may not write.
         self.sudo().message_post(
             body=body, partner_ids=self.user_id.partner_id.ids,
             author_id=bot.id,
@@ -241,6 +246,8 @@ class EduconnectBatchJob(models.Model):
         interruptions): their batches fail. The traceback stays on the job,
         for the administrator; the staff member reads a sentence."""
         uuids = jobs.mapped("uuid")
+        # Whoever marks the jobs failed (runner, administrator): the batches
+        # are the system's bookkeeping.
         for batch in self.sudo().search([("job_uuid", "in", uuids),
                                          ("state", "in", ("queued", "running"))]):
             batch = batch.with_context(lang=batch.user_id.lang or "fr_FR")
@@ -256,6 +263,7 @@ class EduconnectBatchJob(models.Model):
         ``MAX_INTERRUPTIONS``, the job fails, and its batch with it."""
         limit = fields.Datetime.to_string(fields.Datetime.from_string(
             fields.Datetime.now()) - timedelta(minutes=self._job_timeout()))
+        # A cron of the system: the job queue and every owner's batches.
         jobs = self.env["queue.job"].sudo().search([
             ("model_name", "=", self._name), ("state", "=", "started"),
             ("date_started", "<=", limit)])

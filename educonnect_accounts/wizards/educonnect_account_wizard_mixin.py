@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..models.educonnect_account_mixin import (ACCOUNT_MODELS,
+from ..models.educonnect_account_mixin import (ACCOUNT_MODELS, POPULATIONS,
                                                SENSITIVE_ORIGINS,
                                                population_of)
 
@@ -53,8 +53,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
 
     # Not readonly: the web client sends them back with every onchange and
     # save (they are invisible in the forms).
-    population = fields.Selection([("student", "Pupils"),
-                                   ("guardian", "Guardians")], required=True)
+    population = fields.Selection(POPULATIONS, required=True)
     step = fields.Selection([("options", "Options"), ("confirm", "Confirm"),
                              ("done", "Done")], string="Step",
                             default="options", readonly=True)
@@ -122,7 +121,9 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
                                   "start again from the list."))
             return Source.search(domain)
         ids = [int(i) for i in (self.source_ids or "").split(",") if i]
-        return Source.browse(ids).exists()
+        # In the order of the selection (exists() answers in the table's).
+        existing = set(Source.browse(ids).exists().ids)
+        return Source.browse([i for i in ids if i in existing])
 
     def _accounts(self, scope=None):
         """The pupils or guardians (each once) the action applies to."""
