@@ -101,10 +101,14 @@ class TestBatchKilledWorker(unittest.TestCase):
         return odoo.registry(self.db).cursor()
 
     def batch_state(self):
+        """(state, chunks done, chunks, jobs of the batch being performed)."""
         with self.env() as cr:
-            cr.execute("SELECT state, done_chunk_count, chunk_count "
+            cr.execute("SELECT state, coalesce(done_chunk_count, 0), chunk_count "
                        "FROM educonnect_batch WHERE id = %s", [self.batch_id])
-            return cr.fetchone()
+            state = cr.fetchone()
+            cr.execute("SELECT count(*) FROM queue_job WHERE state = 'started' "
+                       "AND model_name = 'educonnect.batch'")
+            return state + cr.fetchone()
 
     def wait_for(self, condition, timeout, what):
         deadline = time.time() + timeout
@@ -157,14 +161,16 @@ class TestBatchKilledWorker(unittest.TestCase):
         self.queue_batch()
         chunks = PUPILS // CHUNK
         self.start_server()
-        state, done, total = self.wait_for(
-            lambda s: s[1] >= 2, 300, "two chunks committed")
+        # Killed while it works on the third chunk or a later one.
+        self.wait_for(lambda s: s[1] >= 2 and s[3], 300,
+                      "two chunks committed and the next one under way")
         self.stop_server(signal.SIGKILL)
+        state, done, total, started = self.batch_state()
         self.assertEqual(total, chunks)
-        state, done, total = self.batch_state()
         self.assertLess(done, chunks, "the batch ended before the kill: "
                                       "nothing was interrupted")
-        self.assertEqual(state, "running")
+        self.assertEqual((state, started), ("running", 1),
+                         "a chunk's job was killed while started")
         with self.env() as cr:
             # Each chunk committed whole, or not at all.
             cr.execute("SELECT count(*) FROM educonnect_student "
