@@ -76,7 +76,8 @@ class EduconnectAccountActions(models.AbstractModel):
         par »)."""
         if not self:
             return
-        self.sudo().write(vals)  # account fields: the system's (see above)
+        # Account fields staff may not write (field guard, access rights).
+        self.sudo().write(vals)
         self._educonnect_stamp_writer()
 
     def _educonnect_stamp_writer(self):

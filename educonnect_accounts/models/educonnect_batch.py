@@ -163,7 +163,8 @@ class EduconnectBatch(models.Model):
 
     def _queue_next(self):
         self.ensure_one()
-        batch = self.sudo()  # bookkeeping (see _start)
+        # Batch bookkeeping: staff read their batches, never write them.
+        batch = self.sudo()
         queued = batch.with_delay(description=_("EduConnect batch %d: %s") % (
             batch.id, batch.name))._job_process_next_chunk()
         batch.job_uuid = queued.uuid
@@ -211,7 +212,7 @@ class EduconnectBatch(models.Model):
         if not self.env.user._educonnect_has_role(role, company=self.company_id):
             raise AccessError(_("You no longer hold the rights needed for this "
                                 "batch in %s.") % self.company_id.name)
-        # Bookkeeping (see _start), once the role was checked above.
+        # Batch bookkeeping (staff never write batches); role checked above.
         self.sudo().write({"state": "running", "date_done": False,
                            "result_message": False, "interruption_count": 0})
         self._queue_next()

@@ -190,7 +190,8 @@ class EduconnectBatchJob(models.Model):
                 values["result_message"] = _(
                     "The password was reset for %d %s.") % (self.total_count,
                                                           population)
-        # The partial files and the bookkeeping are the system's (_start).
+        # The partial files and the batch are the system's (staff never
+        # write them).
         parts.sudo().unlink()
         self.sudo().write(values)
         self._post_to_owner(_("%s: done. %s") % (self.name,
@@ -234,7 +235,7 @@ class EduconnectBatchJob(models.Model):
         """End the batch « Échoué » with ``reason`` and tell its owner."""
         message = _("Stopped after %d of %d account(s): %s") % (
             self.done_count, self.total_count, reason)
-        # Bookkeeping (see _start), also when the job runner reports a failure.
+        # Batch bookkeeping (staff never write batches), whoever reports it.
         self.sudo().write({"state": "failed", "date_done": fields.Datetime.now(),
                            "result_message": message})
         self._post_to_owner(_("%s: stopped. %s") % (self.name, message))
