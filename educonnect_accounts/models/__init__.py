@@ -8,6 +8,11 @@ from . import educonnect_retention
 from . import educonnect_mef
 from . import educonnect_class
 from . import educonnect_account_mixin
+from . import educonnect_account_login
+from . import educonnect_account_activation
+from . import educonnect_account_actions
+from . import educonnect_account_distribution
+from . import educonnect_account_list
 from . import educonnect_student
 from . import educonnect_guardian
 from . import educonnect_guardian_link
@@ -27,3 +32,6 @@ from . import educonnect_siecle_import_report
 from . import educonnect_batch
 from . import educonnect_account_count
 from . import ir_actions_report
+from . import educonnect_batch_job
+from . import queue_job
+from . import ir_rule

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from .educonnect_account_mixin import POPULATIONS
+
 TRACE_ACTIONS = [
     ("notify", "(Re)notify accounts"),
     ("reset", "Reset passwords"),
@@ -32,8 +34,7 @@ class EduconnectAccountTrace(models.Model):
 
     create_date = fields.Datetime(string="Date", readonly=True)
     action = fields.Selection(TRACE_ACTIONS, required=True, readonly=True)
-    population = fields.Selection([("student", "Pupils"),
-                                   ("guardian", "Guardians")], readonly=True)
+    population = fields.Selection(POPULATIONS, readonly=True)
     user_id = fields.Many2one("res.users", string="By", required=True,
                               readonly=True, index=True)
     company_id = fields.Many2one("res.company", string="Establishment",

@@ -63,7 +63,7 @@ class EduconnectDelegation(models.Model):
 
     @api.model
     def _educonnect_delegations_from_groups(self):
-        Users = self.env["res.users"].sudo()
+        Users = self.env["res.users"]  # init: as the superuser
         groups = [self.env.ref(xmlid, raise_if_not_found=False)
                   for xmlid in ROLE_GROUPS.values()]
         if not all(groups):
@@ -71,7 +71,7 @@ class EduconnectDelegation(models.Model):
         users = Users.search([("share", "=", False),
                               ("id", "!=", SUPERUSER_ID),
                               ("groups_id", "in", [g.id for g in groups])])
-        with_roles = self.sudo().search([("user_id", "in", users.ids)]) \
+        with_roles = self.search([("user_id", "in", users.ids)]) \
             .mapped("user_id")
         (users - with_roles)._educonnect_groups_to_delegations({})
 
@@ -84,6 +84,8 @@ class EduconnectDelegation(models.Model):
     def _check_may_delegate(self, user, company, role):
         """A director hands out the two delegable roles, in the establishment
         chosen at the moment, to internal staff who already hold it."""
+        # The user's establishments, beyond the one the rule on companies
+        # shows the director.
         if not user or user.share or company not in user.sudo().company_ids:
             raise UserError(_(
                 "Roles are given to staff members who already work for the "
@@ -93,7 +95,7 @@ class EduconnectDelegation(models.Model):
             return
         me = self.env.user
         if company != me.company_id \
-                or company not in me.educonnect_director_company_ids:
+                or not me._educonnect_has_role("director", company):
             raise AccessError(_("You can only delegate roles in the "
                                 "establishment you direct and have chosen."))
         if role not in DELEGABLE_ROLES:
@@ -108,8 +110,10 @@ class EduconnectDelegation(models.Model):
                     date=fields.Date.context_today(self))
         vals.setdefault("company_id", self.env.user.company_id.id)
         if not syncing:
+            # Any user id: a portal user's record is hidden from staff, and
+            # is refused with a sentence below.
             user = self.env["res.users"].sudo().browse(vals.get("user_id"))
-            company = self.env["res.company"].sudo().browse(vals["company_id"])
+            company = self.env["res.company"].browse(vals["company_id"])
             self._check_may_delegate(user.exists(), company, vals.get("role"))
         delegation = super().create(vals)
         delegation._educonnect_trace_delegation("delegate")
@@ -160,6 +164,7 @@ class EduconnectDelegation(models.Model):
         return self.env.context.get("educonnect_acting_uid") or self.env.uid
 
     def _educonnect_trace_delegation(self, action):
+        # Traces are written by the system only (nobody may create one).
         Trace = self.env["educonnect.account.trace"].sudo()
         labels = dict(self._fields["role"]._description_selection(self.env))
         for delegation in self:
@@ -193,6 +198,7 @@ class ResUsers(models.Model):
         string="Establishments (direction)")
 
     def _compute_educonnect_role_companies(self):
+        # Any user's roles (for the rules): staff may not read delegations.
         rows = self.env["educonnect.delegation"].sudo().search_read(
             [("user_id", "in", self.ids)], ["user_id", "company_id", "role"])
         for user in self:
@@ -207,6 +213,7 @@ class ResUsers(models.Model):
         """Establishments where the user holds ``role`` or a higher one."""
         self.ensure_one()
         if self.id == SUPERUSER_ID:
+            # Every establishment, beyond the rule on companies.
             return self.env["res.company"].sudo().search([])
         return self["educonnect_%s_company_ids" % role]
 
@@ -238,6 +245,8 @@ class ResUsers(models.Model):
         delegation: as superuser, only those three groups, the highest role
         held in any establishment (its group implies the lower ones)."""
         groups = self._educonnect_groups()
+        # Staff may neither read every delegation nor write groups: the
+        # system does, for these three groups only.
         Delegation = self.env["educonnect.delegation"].sudo()
         for user in self.sudo().with_context(educonnect_delegation_sync=True):
             roles = Delegation.search([("user_id", "=", user.id)]).mapped("role")
@@ -254,6 +263,8 @@ class ResUsers(models.Model):
         """An administrator set an EduConnect group on the user form: the
         role applies to every establishment the user holds (the delegation
         screen refines it per establishment)."""
+        # The administrator edits the user form: the delegations follow, as
+        # the system (the administrator is traced as acting).
         Delegation = self.env["educonnect.delegation"].sudo().with_context(
             educonnect_delegation_sync=True, educonnect_acting_uid=self.env.uid)
         for user in self.sudo():
@@ -268,6 +279,7 @@ class ResUsers(models.Model):
                                    "company_id": company.id, "role": role})
 
     def _educonnect_drop_delegations_of_companies_left(self):
+        # Establishments the administrator removed: their roles go too.
         Delegation = self.env["educonnect.delegation"].sudo()
         for user in self.sudo():
             gone = Delegation.search([("user_id", "=", user.id),
@@ -287,6 +299,7 @@ class ResUsers(models.Model):
     def write(self, vals):
         if self.env.context.get("educonnect_delegation_sync"):
             return super().write(vals)
+        # The groups before the write, whoever may read them.
         before = {u.id: u._educonnect_highest_group_role() for u in self.sudo()}
         result = super().write(vals)
         if any(k == "groups_id" or k.startswith(("in_group_", "sel_groups_"))

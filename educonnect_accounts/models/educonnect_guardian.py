@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.trigram import ensure_trigram_indexes
-
 
 class EduconnectGuardian(models.Model):
     """A guardian (responsable légal) and their EduConnect account."""
@@ -15,21 +13,16 @@ class EduconnectGuardian(models.Model):
         "last_name", "first_name", "email", "civility", "mobile", "phone",
         "accept_sms"})
 
-    company_id = fields.Many2one(
-        "res.company", string="Establishment", required=True, index=True,
-        default=lambda self: self.env.user.company_id)
     civility = fields.Selection([("M.", "Mr"), ("MME", "Mrs")])
     mobile = fields.Char()
     mobile_confirmed = fields.Boolean(
         string="Mobile confirmed", readonly=True, copy=False,
         help="The guardian proved this number with a code sent by SMS.")
     phone = fields.Char()
-    siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
     accept_sms = fields.Boolean(string="Accepts text messages",
                                 help="ACCEPTE_SMS in SIECLE.")
     link_ids = fields.One2many("educonnect.guardian.link", "guardian_id",
                                string="Children")
-    active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
@@ -51,9 +44,3 @@ class EduconnectGuardian(models.Model):
                               "one."))
         accounts._educonnect_send_activation_emails()
         return True
-
-    @api.model_cr
-    def init(self):
-        super().init()
-        # The search view's « Nom ou prénom » / identifiant (ilike).
-        ensure_trigram_indexes(self.env.cr, self._table, ("name", "first_name", "login"))

@@ -150,12 +150,31 @@ class EduconnectGuardianLink(models.Model):
     def _search_email_delivery_state(self, operator, value):
         return [("guardian_id.email_delivery_state", operator, value)]
 
+    @api.multi
+    def _educonnect_guardians(self):
+        """The guardians of these rows, each once, in the order of the rows
+        (one query: mapping 5,000 rows through the ORM reads every column)."""
+        if not self:
+            return self.env["educonnect.guardian"]
+        self.env.cr.execute("SELECT id, guardian_id FROM educonnect_guardian_link "
+                            "WHERE id IN %s", [tuple(self.ids)])
+        guardian_of = dict(self.env.cr.fetchall())
+        ordered, seen = [], set()
+        for link_id in self.ids:
+            guardian_id = guardian_of.get(link_id)
+            if guardian_id and guardian_id not in seen:
+                seen.add(guardian_id)
+                ordered.append(guardian_id)
+        return self.env["educonnect.guardian"].browse(ordered)
+
     @api.model
     def create(self, vals):
         # The establishment is known from the pupil: stored at once, so that
         # the record rules (on company_id) hold while Odoo computes the other
         # columns of the new row as the user.
         if vals.get("student_id"):
+            # The pupil's establishment, whatever the user may read of it
+            # (the rules are checked on the new link itself).
             vals = dict(vals, company_id=self.env["educonnect.student"].sudo()
                         .browse(vals["student_id"]).company_id.id)
         return super().create(vals)

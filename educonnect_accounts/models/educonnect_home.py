@@ -56,6 +56,8 @@ class EduconnectHome(models.TransientModel):
     def action_choose_establishment(self):
         """Switch the user's current establishment (as Odoo's company switcher)."""
         self.ensure_one()
+        # The user's establishments, beyond the one the rule on companies
+        # shows.
         if self.new_company_id and \
                 self.new_company_id in self.env.user.sudo().company_ids:
             self.env.user.company_id = self.new_company_id

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from ..tools.trigram import ensure_trigram_indexes
-
 
 class EduconnectStudent(models.Model):
     """A pupil (élève) of an establishment and their EduConnect account."""
@@ -15,9 +13,6 @@ class EduconnectStudent(models.Model):
         "last_name", "first_name", "email", "class_id", "mef_id",
         "birth_date", "gender", "ine", "birth_name"})
 
-    company_id = fields.Many2one(
-        "res.company", string="Establishment", required=True, index=True,
-        default=lambda self: self.env.user.company_id)
     class_id = fields.Many2one(
         "educonnect.class", string="Class", index=True, ondelete="restrict",
         domain="[('company_id', '=', company_id)]")
@@ -26,7 +21,6 @@ class EduconnectStudent(models.Model):
     birth_date = fields.Date(string="Birth date")
     gender = fields.Selection([("M", "Male"), ("F", "Female")])
     ine = fields.Char(string="INE", help="National pupil identifier.")
-    siecle_id = fields.Char(string="SIECLE id", index=True, copy=False)
     birth_name = fields.Char(string="Birth name",
                              help="NOM_DE_FAMILLE in SIECLE, when the usage "
                                   "name differs.")
@@ -34,7 +28,6 @@ class EduconnectStudent(models.Model):
                              help="DATE_SORTIE of the last SIECLE import.")
     guardian_link_ids = fields.One2many("educonnect.guardian.link", "student_id",
                                         string="Guardians")
-    active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",
@@ -66,9 +59,3 @@ class EduconnectStudent(models.Model):
     def _onchange_class_id(self):
         if self.class_id.mef_id and not self.mef_id:
             self.mef_id = self.class_id.mef_id
-
-    @api.model_cr
-    def init(self):
-        super().init()
-        # The search view's « Nom ou prénom » / identifiant (ilike).
-        ensure_trigram_indexes(self.env.cr, self._table, ("name", "first_name", "login"))

@@ -71,6 +71,7 @@ class MailMail(models.Model):
         if not self.educonnect_res_model \
                 or self.educonnect_res_model not in self.env:
             return None
+        # The mail queue (the system) reports to the record it was made for.
         return self.env[self.educonnect_res_model].sudo().browse(
             self.educonnect_res_id).exists() or None
 
@@ -111,6 +112,7 @@ class MailMail(models.Model):
     @api.multi
     def _job_educonnect_send(self):
         due = fields.Datetime.now()
+        # Queued as the system: the mails are the system's to send.
         mails = self.sudo().exists().filtered(
             lambda m: m.state == "outgoing"
             and (not m.scheduled_date or m.scheduled_date <= due))
@@ -141,6 +143,7 @@ class MailMail(models.Model):
     # -- retries ---------------------------------------------------------------
     @api.model
     def _educonnect_retry_minutes(self):
+        # System parameter, read for whoever sends.
         value = self.env["ir.config_parameter"].sudo().get_param(
             "educonnect_accounts.mail_retry_minutes")
         if value and value.strip().lower() == "none":
@@ -155,6 +158,7 @@ class MailMail(models.Model):
     def _educonnect_retry_or_fail(self):
         delays = self._educonnect_retry_minutes()
         now = datetime.datetime.utcnow()
+        # Retries are the system's, whoever's send failed.
         for mail in self.sudo():
             attempts = mail.educonnect_attempts + 1
             reason = short_reason(mail.failure_reason) or _("unknown error")

@@ -121,6 +121,7 @@ class ResCompany(models.Model):
         """Establishments still showing Odoo's « Your logo » get the neutral
         emblem (run at each install and update)."""
         odoo_logo = self._get_logo()
+        # At install and update: every establishment, archived ones too.
         for company in self.sudo().with_context(active_test=False).search([]):
             if not company.logo or company.logo == odoo_logo:
                 company.logo = default_logo()
@@ -135,6 +136,7 @@ class ResCompany(models.Model):
         its own address, else the instance's no-reply address (setting),
         else noreply@ the host of the platform's address."""
         self.ensure_one()
+        # System parameters are the administrator's; any sender reads these.
         params = self.env["ir.config_parameter"].sudo()
         address = self.email or params.get_param("educonnect_accounts.mail_noreply")
         if not address:

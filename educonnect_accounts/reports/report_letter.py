@@ -13,6 +13,7 @@ class ReportLetterMixin(models.AbstractModel):
         # The clear passwords come from the action that just set them; a
         # letter printed any other way carries no password.
         passwords = (data or {}).get("passwords") or {}
+        # System parameter: the address printed on the letters.
         base_url = self.env["ir.config_parameter"].sudo().get_param(
             "web.base.url") or ""
         return {

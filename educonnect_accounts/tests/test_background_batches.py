@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from odoo.addons.queue_job.job import Job
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import Cursor
 
 from .common import AccountActionCase, pdf_pages
 
@@ -236,7 +237,9 @@ class TestBackgroundBatches(AccountActionCase):
         self.run_jobs()
         self.assertEqual(list_batch.state, "done")
         passwords = [self.stored_password(p) for p in self.pupils]
-        self.assertTrue(all(passwords))
+        self.assertEqual(len(passwords), 10)
+        for password in passwords:
+            self.assertEqual(len(password), 13)
         jobs = self.env["queue.job"].search([("model_name", "=", "educonnect.batch")])
         self.assertEqual(len(jobs), 2 * 4)
         for record in jobs:
@@ -325,12 +328,57 @@ class TestBackgroundBatches(AccountActionCase):
             "role": "manager"})
         batch = self.start()
         self.agent.write({"company_id": self.lycee.id})
-        self.run_jobs()
+        queries = []
+        execute = Cursor.execute
+
+        def spy(cr, query, *args, **kwargs):
+            queries.append(str(query))
+            return execute(cr, query, *args, **kwargs)
+        with patch.object(Cursor, "execute", spy):
+            self.run_jobs()
         batch.invalidate_cache()
         self.assertEqual((batch.state, batch.letter_count), ("done", 10))
         self.assertEqual(set(self.pupils.mapped("state")), {"notified"})
+        self.assertEqual(self.pupils.mapped("write_uid"), self.agent)
+        # Traced in the collège, where the accounts are.
+        traces = self.env["educonnect.account.trace"].search([
+            ("action", "=", "notify"), ("student_ids", "in", self.pupils.ids)])
+        self.assertEqual(len(traces), 3)
+        self.assertEqual(traces.mapped("company_id"), self.college)
+        # The agent's choice is never written, not even for a moment.
+        self.assertTrue(queries)
+        self.assertFalse([q for q in queries if "update res_users" in q.lower()
+                          and "company_id" in q.lower()])
         self.agent.invalidate_cache()
         self.assertEqual(self.agent.company_id, self.lycee)
+
+    def test_a_list_batch_in_another_establishment_shows_its_establishment(self):
+        self.agent.write({"company_ids": [(4, self.lycee.id)]})
+        self.env["educonnect.delegation"].create({
+            "user_id": self.agent.id, "company_id": self.lycee.id,
+            "role": "manager"})
+        batch = self.start("educonnect.list.wizard", list_format="pdf")
+        self.agent.write({"company_id": self.lycee.id})
+        self.run_jobs()
+        batch.invalidate_cache()
+        self.assertEqual(batch.state, "done")
+        text = "\n".join(pdf_pages(self.file_of(batch)))
+        self.assertIn(self.college.name, text)
+        self.assertNotIn(self.lycee.name, text)
+        for pupil in self.pupils:
+            self.assertIn(pupil.login, text)
+        trace = self.env["educonnect.account.trace"].search([
+            ("action", "=", "list")])
+        self.assertEqual(trace.company_id, self.college)
+
+    def test_the_rules_see_another_establishment_only_if_the_user_holds_it(self):
+        pupil_lycee = self.make_student("LYCEEN", "Louis", self.lycee_class)
+        Student = self.env["educonnect.student"].sudo(self.agent)
+        self.assertNotIn(pupil_lycee, Student.with_context(
+            educonnect_company_id=self.lycee.id).search([]))
+        self.assertEqual(Student.with_context(
+            educonnect_company_id=self.lycee.id).search([]), Student.search([]))
+        self.assertIn(self.pupils[0], Student.search([]))
 
     def test_a_batch_stops_where_its_user_lost_the_role_and_says_why(self):
         batch = self.start()

@@ -5,11 +5,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from ..models.educonnect_account_mixin import SENSITIVE_ORIGINS
-from ..reports.pdf import render_standalone_pdf
+from ..models.educonnect_account_mixin import (ACCOUNT_MODELS, POPULATIONS,
+                                               SENSITIVE_ORIGINS,
+                                               population_of)
 
-SOURCE_MODELS = ("educonnect.student", "educonnect.guardian",
-                 "educonnect.guardian.link")
+#: The lists an action may be opened from: the account models, and the
+#: guardian list of the guide (one row per pupil–guardian link).
+SOURCE_MODELS = tuple(ACCOUNT_MODELS.values()) + ("educonnect.guardian.link",)
 #: A list's search, as the web client sends it, is a few hundred characters.
 MAX_DOMAIN_LENGTH = 20000
 OPERATORS = ("&", "|", "!")
@@ -51,8 +53,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
 
     # Not readonly: the web client sends them back with every onchange and
     # save (they are invisible in the forms).
-    population = fields.Selection([("student", "Pupils"),
-                                   ("guardian", "Guardians")], required=True)
+    population = fields.Selection(POPULATIONS, required=True)
     step = fields.Selection([("options", "Options"), ("confirm", "Confirm"),
                              ("done", "Done")], string="Step",
                             default="options", readonly=True)
@@ -94,8 +95,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
             raise UserError(_("Open this action from the list of pupils or "
                               "guardians."))
         values.update({
-            "population": "student" if model == "educonnect.student"
-            else "guardian",
+            "population": population_of(model) or "guardian",
             "source_model": model,
             "source_ids": ",".join(str(i) for i in ctx.get("active_ids") or []),
             # No search behind a one-row button (« Réinitialiser le mot de
@@ -121,30 +121,18 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
                                   "start again from the list."))
             return Source.search(domain)
         ids = [int(i) for i in (self.source_ids or "").split(",") if i]
-        return Source.browse(ids).exists()
+        # In the order of the selection (exists() answers in the table's).
+        existing = set(Source.browse(ids).exists().ids)
+        return Source.browse([i for i in ids if i in existing])
 
     def _accounts(self, scope=None):
         """The pupils or guardians (each once) the action applies to."""
-        records = self._source_records(scope)
-        if self.source_model == "educonnect.guardian.link":
-            return self._guardians_of(records)
-        return records
+        return self._account_model()._educonnect_list_accounts(
+            self._source_records(scope))
 
-    def _guardians_of(self, links):
-        """The guardians of ``links``, each once, in the order of the rows
-        (one query: mapping 5,000 rows through the ORM reads every column)."""
-        if not links:
-            return self.env["educonnect.guardian"]
-        self.env.cr.execute("SELECT id, guardian_id FROM educonnect_guardian_link "
-                            "WHERE id IN %s", [tuple(links.ids)])
-        guardian_of = dict(self.env.cr.fetchall())
-        ordered, seen = [], set()
-        for link_id in links.ids:
-            guardian_id = guardian_of.get(link_id)
-            if guardian_id and guardian_id not in seen:
-                seen.add(guardian_id)
-                ordered.append(guardian_id)
-        return self.env["educonnect.guardian"].browse(ordered)
+    def _account_model(self):
+        """The account model of the wizard's population."""
+        return self.env[ACCOUNT_MODELS[self.population]]
 
     def _list_rows(self):
         """The rows of the lists: pupils, or (pupil, guardian) pairs."""
@@ -208,7 +196,8 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
     @api.multi
     def unlink(self):
         # Files holding provisional passwords go with the wizard (the
-        # transient records are vacuumed after an hour).
+        # transient records are vacuumed after an hour); made by the system,
+        # deleted by it.
         self.env["ir.attachment"].sudo().search([
             ("res_model", "=", self._name),
             ("res_id", "in", self.ids)]).unlink()
@@ -231,6 +220,3 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
     def _population_label(self):
         return _("pupil(s)") if self.population == "student" \
             else _("guardian(s)")
-
-    def _render_pdf(self, xmlid, docids, data):
-        return render_standalone_pdf(self.env.ref(xmlid), docids, data)

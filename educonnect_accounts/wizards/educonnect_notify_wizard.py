@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.educonnect_account_distribution import NOTIFICATION_TYPES
+
+
 class EduconnectNotifyWizard(models.TransientModel):
     """(Re)notifier les comptes: the steps of sections 3.2 and 4.2."""
     _name = "educonnect.notify.wizard"
@@ -8,8 +11,7 @@ class EduconnectNotifyWizard(models.TransientModel):
     _description = "(Re)notify accounts"
 
     notification_type = fields.Selection(
-        [("letter", "Printable letter"), ("email", "By e-mail")],
-        string="Notification type", default="letter", required=True)
+        NOTIFICATION_TYPES, string="Notification type", default="letter", required=True)
     reset_password = fields.Boolean(
         string="Reset the password",
         help="Use with care: every selected account gets a new provisional "
@@ -80,7 +82,8 @@ class EduconnectNotifyWizard(models.TransientModel):
                 "notification_type": self.notification_type,
                 "reset_password": self.reset_password,
             }, left_out_count=len(left_out))
-        by_letter, emailed, pdf = self._notify(accounts)
+        by_letter, emailed, pdf = accounts._educonnect_distribute(
+            self.notification_type, reset=self.reset_password)
         if pdf:
             self.attachment_id = self._attach(
                 _("EduConnect letters %s.pdf") % fields.Date.context_today(self),
@@ -93,23 +96,3 @@ class EduconnectNotifyWizard(models.TransientModel):
                                 "for the selected account(s)."),
         })
         return self._reopen()
-
-    def _notify(self, accounts):
-        """(Re)notify ``accounts`` with the wizard's options: returns the
-        accounts notified by letter, those e-mailed, and the letters PDF
-        (None without letters). Used at once, or per chunk of a batch."""
-        printed = accounts._educonnect_notify(reset=self.reset_password)
-        by_letter = accounts
-        emailed = accounts.browse()
-        if self.population == "guardian" and self.notification_type == "email":
-            emailed = accounts.filtered("email")
-            by_letter = accounts - emailed
-            emailed._educonnect_send_activation_emails()
-        pdf = by_letter._educonnect_letters_pdf(printed) if by_letter else None
-        accounts._educonnect_trace("notify", _(
-            "Type: %s, password reset: %s, letters: %d, e-mails: %d") % (
-                dict(self._fields["notification_type"]._description_selection(
-                    self.env))[self.notification_type],
-                _("yes") if self.reset_password else _("no"),
-                len(by_letter), len(emailed)))
-        return by_letter, emailed, pdf

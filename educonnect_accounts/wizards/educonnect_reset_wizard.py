@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
 
@@ -25,18 +25,13 @@ class EduconnectResetWizard(models.TransientModel):
             raise UserError(_("No account is selected."))
         if len(accounts) > self.env["educonnect.batch"]._threshold():
             return self._start_batch("reset", accounts, {})
-        self._reset(accounts)
+        accounts._educonnect_reset()
         self.write({
             "step": "done",
             "result_message": _("The password was reset for the selected %s.")
             % self._population_label(),
         })
         return self._reopen()
-
-    def _reset(self, accounts):
-        """Reset the passwords of ``accounts`` (at once, or a chunk)."""
-        accounts._educonnect_reset_passwords()
-        accounts._educonnect_trace("reset")
 
     def _list_context(self):
         context = dict(self.env.context, active_model=self.source_model,
