@@ -52,9 +52,6 @@
     "qweb": [
         "static/src/xml/user_menu.xml",
     ],
-    "demo": [
-        "demo/educonnect_demo.xml",
-    ],
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,
