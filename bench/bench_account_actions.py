@@ -11,8 +11,10 @@ of several runs rolled back between runs:
 Run through bin/bench; prints a Markdown table for BENCHMARKS.md.
 """
 import argparse
+import os
 import platform
 import statistics
+import sys
 import threading
 import time
 
@@ -21,12 +23,16 @@ import psutil
 import odoo
 from odoo import SUPERUSER_ID, api
 
-FIRST = ["Léa", "Hugo", "Zoé", "Noé", "Inès", "Adam", "Chloé", "Théo", "Jade",
-         "Louis", "Maëlys", "Éden", "Anaïs", "Loïc", "Aïcha", "Yanis"]
-LAST = ["MARTIN", "BERNARD", "DUBOIS", "N'GUESSAN", "LEFÈVRE", "MÜLLER",
-        "DA SILVA", "NGUYEN", "GARCIA", "ROUX", "FONTAINE", "BENALI",
-        "LE GALL", "MOREAU", "DIALLO", "FAURE", "GIRARD", "ANDRÉ", "LAMBERT",
-        "ROUSSEAU", "MERCIER", "BLANC", "GUÉRIN", "BOYER", "CHEVALIER"]
+# The one people generator of the project (pure Python, no Odoo).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "educonnect_accounts_demo", "tools"))
+import people  # noqa: E402
+
+# Inserted in bulk by SQL, cycling through the generator's names (as SIECLE
+# writes them: last names in capitals).
+FIRST = [name for pair in zip(people.FIRST_NAMES["F"], people.FIRST_NAMES["M"])
+         for name in pair]
+LAST = [name.upper() for name in people.LAST_NAMES]
 
 
 class PeakMemory(object):

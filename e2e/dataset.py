@@ -6,18 +6,30 @@ known states, the director holding both establishments and a troubleshooting
 agent of the collège.
 """
 import datetime
+import pathlib
+import sys
 import xmlrpc.client
 from zoneinfo import ZoneInfo
+
+# The one people generator of the project (pure Python: this suite runs
+# without Odoo, on its own Python).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent
+                       / "educonnect_accounts_demo" / "tools"))
+import people  # noqa: E402
 
 STAFF_PASSWORD = "Mot de passe e2e 2026"
 PARIS = ZoneInfo("Europe/Paris")
 
-COLLEGE = {"name": "Collège Jean Moulin", "educonnect_uai": "0597125Z",
-           "educonnect_type": "clg", "street": "12 rue de la Paix",
-           "zip": "59000", "city": "Lille"}
-LYCEE = {"name": "Lycée polyvalent Marguerite Yourcenar",
-         "educonnect_uai": "0597126A", "educonnect_type": "lpo",
-         "street": "3 avenue Jean Lebas", "zip": "59100", "city": "Roubaix"}
+
+def _company(school):
+    return {"name": school["name"], "educonnect_uai": school["uai"],
+            "educonnect_type": school["type"], "street": school["street"],
+            "zip": school["zip"], "city": school["city"],
+            "email": school["email"]}
+
+
+COLLEGE = _company(people.COLLEGE)
+LYCEE = _company(people.LYCEE)
 
 # (class, last name, first name, gender, state); guardians are built from them.
 COLLEGE_PUPILS = [
@@ -38,19 +50,23 @@ LYCEE_PUPILS = [
     ("2nde 1", "PETIT", "Ambre", "F", "not_notified"),
 ]
 # The guardians of the 5A pupils were notified by letter at the start of the
-# year; three of them gave an e-mail address. (pupil last name: guardian)
+# year; three of them gave an e-mail address. (pupil last name: guardian's
+# civility, first name, e-mail address or False, state)
+_GUARDIANS = [
+    ("GARNIER", "MME", "Nathalie", True, "notified"),
+    ("FONTAINE", "M.", "Olivier", True, "notified"),
+    ("MOREL", "MME", "Sylvie", True, "notified"),
+    ("DUPONT", "MME", "Isabelle", True, "not_notified"),
+    ("N'DIAYE", "M.", "Karim", False, "not_notified"),
+    ("LEFÈVRE", "MME", "Céline", True, "activated"),
+    ("MARTIN", "M.", "Éric", False, "notified"),
+    ("GARCIA", "MME", "Valérie", True, "not_notified"),
+    ("ROUSSEAU", "M.", "Franck", False, "not_notified"),
+    ("BERNARD", "MME", "Hélène", True, "not_notified"),
+]
 COLLEGE_GUARDIANS = {
-    "GARNIER": ("MME", "Nathalie", "nathalie.garnier@example.fr", "notified"),
-    "FONTAINE": ("M.", "Olivier", "olivier.fontaine@example.fr", "notified"),
-    "MOREL": ("MME", "Sylvie", "sylvie.morel@example.fr", "notified"),
-    "DUPONT": ("MME", "Isabelle", "isabelle.dupont@example.fr", "not_notified"),
-    "N'DIAYE": ("M.", "Karim", False, "not_notified"),
-    "LEFÈVRE": ("MME", "Céline", "celine.lefevre@example.fr", "activated"),
-    "MARTIN": ("M.", "Éric", False, "notified"),
-    "GARCIA": ("MME", "Valérie", "valerie.garcia@example.fr", "not_notified"),
-    "ROUSSEAU": ("M.", "Franck", False, "not_notified"),
-    "BERNARD": ("MME", "Hélène", "helene.bernard@example.fr", "not_notified"),
-}
+    last: (civility, first, has_mail and people.email(first, last), state)
+    for last, civility, first, has_mail, state in _GUARDIANS}
 MEFS = [("10010012110", "6EME"), ("10110001110", "5EME"),
         ("20010018110", "2NDE GT")]
 CLASS_MEF = {"6A": "6EME", "6B": "6EME", "5A": "5EME", "2nde 1": "2NDE GT"}
@@ -135,11 +151,9 @@ def build(admin, smtp_port, base_url):
     france = admin.ref("base.fr")
     college = admin.ref("base.main_company")
     admin("res.company", "write", [college], dict(
-        COLLEGE, country_id=france, educonnect_academy="lille",
-        email="ce.0597125z@ac-lille.example"))
+        COLLEGE, country_id=france, educonnect_academy="lille"))
     lycee = admin("res.company", "create", dict(
-        LYCEE, country_id=france, educonnect_academy="lille",
-        email="ce.0597126a@ac-lille.example", parent_id=False))
+        LYCEE, country_id=france, educonnect_academy="lille", parent_id=False))
     mefs = {name: admin("educonnect.mef", "create", {
         "code": code, "name": name, "long_name": name, "formation": name})
         for code, name in MEFS}
@@ -150,6 +164,8 @@ def build(admin, smtp_port, base_url):
             "name": name, "code": name.replace(" ", ""),
             "mef_id": mefs[CLASS_MEF[name]], "company_id": company})
 
+    generator = people.People(2026)
+
     def pupils(spec, company):
         result = {}
         for n, (klass, last, first, gender, _state) in enumerate(spec):
@@ -157,7 +173,8 @@ def build(admin, smtp_port, base_url):
                 "last_name": last, "first_name": first, "gender": gender,
                 "class_id": classes[klass], "mef_id": mefs[CLASS_MEF[klass]],
                 "company_id": company,
-                "birth_date": "2014-%02d-%02d" % (n % 12 + 1, n + 3),
+                "birth_date": generator.birth_date(
+                    people.LEVEL_AGES[klass[0]]).isoformat(),
                 "siecle_id": "E2E%s%03d" % (company, n)})
         return result
 
