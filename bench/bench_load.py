@@ -33,7 +33,7 @@ import requests
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import generate
+from bench_data import generate
 from bench_search import LINK_FIELDS, STUDENT_FIELDS, name_filter
 
 PASSWORD = "bench load password"

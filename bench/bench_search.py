@@ -25,7 +25,8 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import QueryCounter, generate
+from bench_account_actions import QueryCounter
+from bench_data import generate
 
 STUDENT_FIELDS = ["name", "class_id", "mef_id", "login", "state", "origin",
                   "notification_date", "last_login_date"]

@@ -39,7 +39,7 @@ import requests
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import generate
+from bench_data import generate
 from bench_load import serve as serve_odoo
 
 PASSWORD = "un mot de passe de mesure"

@@ -13,7 +13,8 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import QueryCounter, generate
+from bench_account_actions import QueryCounter
+from bench_data import generate
 
 
 def main():
