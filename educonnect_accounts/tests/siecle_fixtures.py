@@ -52,40 +52,47 @@ def generate_exports(uai, pupils=300, families=None, contacts=0.05,
     families = families or max(1, pupils * 9 // 10)
     names = [generator.last_name().upper() for _ in range(families)]
     eleves, structures, persons, links = [], [], [], []
-    per_class = 28
     for i in range(pupils):
         level, mef, _label = LEVELS[(i * len(LEVELS)) // pupils]
-        class_code = "%s%s" % (level, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[
-            (i // per_class) % 26])
         gender = generator.gender()
         family = i if i < families else generator.rng.randrange(families)
-        last = names[family]
-        first = generator.first_name(gender)
-        birth = generator.birth_date(people.LEVEL_AGES[level])
         eid = str(100000 + i)
-        eleves.append(
-            '<ELEVE ELEVE_ID="%s" ELENOET="%d">%s%s%s%s%s%s%s%s</ELEVE>' % (
-                eid, 200000 + i, _tag("ID_NATIONAL", "%09d%s" % (
-                    300000000 + i, "ABCDEFGHJK"[i % 10])),
-                _tag("NOM_DE_FAMILLE", last), _tag("NOM_USAGE", ""),
-                _tag("PRENOM", first),
-                _tag("DATE_NAISS", birth.strftime("%d/%m/%Y")),
-                _tag("CODE_SEXE", "2" if gender == "F" else "1"),
-                _tag("CODE_MEF", mef), _tag("DATE_ENTREE", "01/09/2026")))
+        eleves.append(_eleve(generator, i, eid, level, mef, gender,
+                             names[family]))
         structures.append(
             '<STRUCTURES_ELEVE ELEVE_ID="%s"><STRUCTURE>%s%s</STRUCTURE>'
-            '</STRUCTURES_ELEVE>' % (eid, _tag("CODE_STRUCTURE", class_code),
-                                     _tag("TYPE_STRUCTURE", "D")))
+            '</STRUCTURES_ELEVE>' % (eid, _tag("CODE_STRUCTURE", "%s%s" % (
+                level, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(i // 28) % 26])),
+                _tag("TYPE_STRUCTURE", "D")))
         for n in (1, 2):
             links.append(_link(eid, "F%06d%d" % (family, n), str(n),
                                "10" if n == 1 else "20"))
         if generator.chance(contacts):
             pid = "C%06d" % i
-            persons.append(_person(generator, pid, "M", last))
+            persons.append(_person(generator, pid, "M", names[family]))
             links.append(_link(eid, pid, "0", "38"))
     for family in range(families):
         persons.append(_person(generator, "F%06d1" % family, "F", names[family]))
         persons.append(_person(generator, "F%06d2" % family, "M", names[family]))
+    return _documents(uai, date_export, eleves, structures, persons, links)
+
+
+def _eleve(generator, i, eid, level, mef, gender, last):
+    """One pupil of the pupils file (28 a class: 6A, 6B…)."""
+    first = generator.first_name(gender)
+    birth = generator.birth_date(people.LEVEL_AGES[level])
+    return '<ELEVE ELEVE_ID="%s" ELENOET="%d">%s%s%s%s%s%s%s%s</ELEVE>' % (
+        eid, 200000 + i, _tag("ID_NATIONAL", "%09d%s" % (
+            300000000 + i, "ABCDEFGHJK"[i % 10])),
+        _tag("NOM_DE_FAMILLE", last), _tag("NOM_USAGE", ""),
+        _tag("PRENOM", first),
+        _tag("DATE_NAISS", birth.strftime("%d/%m/%Y")),
+        _tag("CODE_SEXE", "2" if gender == "F" else "1"),
+        _tag("CODE_MEF", mef), _tag("DATE_ENTREE", "01/09/2026"))
+
+
+def _documents(uai, date_export, eleves, structures, persons, links):
+    """The three files, each in the encoding SIECLE writes it in."""
     params = ("<PARAMETRES>%s%s%s</PARAMETRES>" % (
         _tag("UAJ", uai), _tag("ANNEE_SCOLAIRE", "2026"),
         _tag("DATE_EXPORT", date_export)))
