@@ -10,11 +10,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "educonnect_accounts_demo", "tools"))
 import people  # noqa: E402
 
-# Cycled through by the inserts: the generator's 25 most common surnames (in
-# capitals, as SIECLE writes them) and 16 first names of both genders in turn,
-# so that a surname such as « DUBOIS » is borne by 4 % of the accounts and
-# « Léa » by 6 %, the common names the search bench measures.
-LAST = [name.upper() for name in people.LAST_NAMES[:25]]
+# Cycled through by the inserts: 25 surnames of the generator (in capitals,
+# as SIECLE writes them), its 20 most common and the first 5 with a space,
+# an apostrophe or a hyphen, and 16 first names of both genders in turn; so a
+# surname such as « DUBOIS » is borne by 4 % of the accounts and « Léa » by
+# 6 %, the common names the search benches measure.
+LAST = [name.upper() for name in people.LAST_NAMES[:20] + [
+    name for name in people.LAST_NAMES if set(name) & set(" '-")][:5]]
 FIRST = [name for pair in zip(people.FIRST_NAMES["F"], people.FIRST_NAMES["M"])
          for name in pair][:16]
 

@@ -37,7 +37,8 @@ from bench_data import generate
 from bench_search import LINK_FIELDS, STUDENT_FIELDS, name_filter
 
 PASSWORD = "bench load password"
-TERMS = ["DUBOIS", "léa", "MAR", "n'guessan", "théo", "LE GALL", "zoé", "ROUX"]
+# Names of bench_data's establishments, common and less so.
+TERMS = ["DUBOIS", "léa", "MAR", "n'guessan", "raphaël", "LE GALL", "chloé", "ROUX"]
 
 
 class RpcError(Exception):
