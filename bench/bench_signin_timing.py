@@ -40,7 +40,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 from bench_data import generate
-from bench_load import serve as serve_odoo
+from bench_served import serve as serve_odoo
 
 PASSWORD = "un mot de passe de mesure"
 PREFIX = "MESURE"
