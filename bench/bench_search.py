@@ -25,7 +25,8 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import QueryCounter, generate
+from bench_account_actions import QueryCounter
+from bench_data import generate
 
 STUDENT_FIELDS = ["name", "class_id", "mef_id", "login", "state", "origin",
                   "notification_date", "last_login_date"]
@@ -110,25 +111,13 @@ def main():
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])
-    rows = []
     with api.Environment.manage():
         registry = odoo.registry(args.database)
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True,
                                                      "lang": "fr_FR"})
             start = time.time()
-            generate_academie(env, args.establishments, args.pupils,
-                              args.guardians)
-            company, students, guardians, links, _logins = generate(
-                env, 2000, 4000, uai="0599999Y", name="Collège mesuré")
-            staff = env["res.users"].with_context(no_reset_password=True).create({
-                "name": "Agent mesuré", "login": "bench.agent", "lang": "fr_FR",
-                "password": "bench.agent.password",
-                "company_id": company.id, "company_ids": [(6, 0, company.ids)],
-                "groups_id": [(6, 0, [
-                    env.ref("base.group_user").id,
-                    env.ref("educonnect_accounts.group_educonnect_director").id])]})
-            cr.commit()
+            students, staff = _prepare(env, args)
             generation = time.time() - start
             cr.execute("ANALYZE")
             cr.execute("SELECT (SELECT count(*) FROM educonnect_student) + "
@@ -140,27 +129,7 @@ def main():
             one.invalidate_cache()
             terms = [("DUBOIS", "a surname"), ("léa", "a first name"),
                      (one.login, "an identifiant")]
-
-            def search(e, model, domain, fields):
-                def run():
-                    Model = e[model]
-                    found = Model.search_read(domain, fields, limit=80)
-                    count = Model.search_count(domain) if len(found) == 80 \
-                        else len(found)
-                    return "%d found" % count
-                return run
-
-            for term, what in terms:
-                domain = name_filter(term)
-                for who, e, where in (("staff", staff_env, "one establishment"),
-                                      ("administrator", env,
-                                       "%d pupils" % all_pupils)):
-                    row = measure(cr, args.runs, search(
-                        e, "educonnect.student", domain, STUDENT_FIELDS))
-                    rows.append(("Pupil search « %s » (%s), %s, %s"
-                                 % (term, what, who, where),) + row +
-                                (plan(e, "educonnect.student", domain),))
-
+            rows = _searches(env, staff_env, args.runs, terms, all_pupils, "")
             # The same searches without the trigram indexes (dropped in this
             # transaction, rolled back after), to show what they are for.
             cr.execute("SAVEPOINT no_trigram")
@@ -168,44 +137,10 @@ def main():
                        "'educonnect%%trgm_idx'")
             for (index,) in cr.fetchall():
                 cr.execute('DROP INDEX "%s"' % index)
-            for term, what in terms[:1]:
-                domain = name_filter(term)
-                for who, e, where in (("staff", staff_env, "one establishment"),
-                                      ("administrator", env,
-                                       "%d pupils" % all_pupils)):
-                    row = measure(cr, args.runs, search(
-                        e, "educonnect.student", domain, STUDENT_FIELDS))
-                    rows.append(("Same, without the trigram indexes: « %s », "
-                                 "%s, %s" % (term, who, where),) + row +
-                                (plan(e, "educonnect.student", domain),))
+            rows += _searches(env, staff_env, args.runs, terms[:1], all_pupils,
+                              "without the trigram indexes")
             cr.execute("ROLLBACK TO SAVEPOINT no_trigram")
-
-            def open_list(model, fields, groups, filters=()):
-                def run():
-                    Model = staff_env[model]
-                    Model.load_views([[False, "list"], [False, "form"],
-                                      [False, "search"]], {"toolbar": True})
-                    Model.search_read([], fields, limit=80)
-                    count = Model.search_count([])
-                    for group in groups:
-                        Model.read_group([], [group], [group], lazy=True)
-                    for domain in filters:
-                        Model.search_count(domain)
-                    return "%d rows" % count
-                return run
-
-            rows.append(("Open the pupil list (views, first page, count, "
-                         "filters by state and class), 2,000 pupils",) +
-                        measure(cr, args.runs, open_list(
-                            "educonnect.student", STUDENT_FIELDS,
-                            ["state", "class_id"])) +
-                        (plan(staff_env, "educonnect.student", []),))
-            rows.append(("Open the guardian list (views, first page, count, "
-                         "by class, count of « Notifié »), 5,000 rows",) +
-                        measure(cr, args.runs, open_list(
-                            "educonnect.guardian.link", LINK_FIELDS,
-                            ["class_id"], [[("state", "=", "notified")]])) +
-                        (plan(staff_env, "educonnect.guardian.link", []),))
+            rows += _open_lists(staff_env, args.runs)
             cr.rollback()  # the generated data stays (committed) for psql
     print("\n%d accounts (%d pupils) in %d establishments, generated in %.0f s\n"
           % (accounts, all_pupils, args.establishments + 1, generation))
@@ -214,6 +149,81 @@ def main():
     for label, median, low, high, queries, detail, scans in rows:
         print("| %s | %.0f | %.0f–%.0f | %d | %s | %s |" % (
             label, median * 1000, low * 1000, high * 1000, queries, detail, scans))
+
+
+def _prepare(env, args):
+    """The académie and the measured collège with its director, committed;
+    returns (the collège's pupils, the director)."""
+    generate_academie(env, args.establishments, args.pupils, args.guardians)
+    company, students, _guardians, _links, _logins = generate(
+        env, 2000, 4000, uai="0599999Y", name="Collège mesuré")
+    staff = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Agent mesuré", "login": "bench.agent", "lang": "fr_FR",
+        "password": "bench.agent.password",
+        "company_id": company.id, "company_ids": [(6, 0, company.ids)],
+        "groups_id": [(6, 0, [
+            env.ref("base.group_user").id,
+            env.ref("educonnect_accounts.group_educonnect_director").id])]})
+    env.cr.commit()
+    return students, staff
+
+
+def _search(e, model, domain, fields):
+    def run():
+        Model = e[model]
+        found = Model.search_read(domain, fields, limit=80)
+        count = Model.search_count(domain) if len(found) == 80 else len(found)
+        return "%d found" % count
+    return run
+
+
+def _searches(env, staff_env, runs, terms, all_pupils, variant):
+    """The pupil search of each term, as the staff and as the administrator."""
+    rows = []
+    for term, what in terms:
+        domain = name_filter(term)
+        for who, e, where in (("staff", staff_env, "one establishment"),
+                              ("administrator", env, "%d pupils" % all_pupils)):
+            row = measure(env.cr, runs, _search(
+                e, "educonnect.student", domain, STUDENT_FIELDS))
+            label = ("Same, %s: « %s », %s, %s" % (variant, term, who, where)
+                     if variant else "Pupil search « %s » (%s), %s, %s"
+                     % (term, what, who, where))
+            rows.append((label,) + row
+                        + (plan(e, "educonnect.student", domain),))
+    return rows
+
+
+def _open_list(staff_env, model, fields, groups, filters=()):
+    def run():
+        Model = staff_env[model]
+        Model.load_views([[False, "list"], [False, "form"],
+                          [False, "search"]], {"toolbar": True})
+        Model.search_read([], fields, limit=80)
+        count = Model.search_count([])
+        for group in groups:
+            Model.read_group([], [group], [group], lazy=True)
+        for domain in filters:
+            Model.search_count(domain)
+        return "%d rows" % count
+    return run
+
+
+def _open_lists(staff_env, runs):
+    cr = staff_env.cr
+    return [
+        ("Open the pupil list (views, first page, count, filters by state "
+         "and class), 2,000 pupils",)
+        + measure(cr, runs, _open_list(staff_env, "educonnect.student",
+                                       STUDENT_FIELDS, ["state", "class_id"]))
+        + (plan(staff_env, "educonnect.student", []),),
+        ("Open the guardian list (views, first page, count, by class, count "
+         "of « Notifié »), 5,000 rows",)
+        + measure(cr, runs, _open_list(
+            staff_env, "educonnect.guardian.link", LINK_FIELDS, ["class_id"],
+            [[("state", "=", "notified")]]))
+        + (plan(staff_env, "educonnect.guardian.link", []),),
+    ]
 
 
 if __name__ == "__main__":

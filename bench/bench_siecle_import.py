@@ -80,48 +80,51 @@ def main():
                             "company_id": company.id})
             cr.commit()
             Import = env["educonnect.siecle.import"]
-            rows = []
-
-            def run(apply, the_files=files):
-                def go():
-                    rec = Import._siecle_run(the_files, apply=apply)
-                    return ("%d pupils, %d guardians, %d responsibilities "
-                            "created; %d updated; %d archived; %d rows "
-                            "rejected; %d unchanged" % (
-                                rec.pupil_created, rec.guardian_created,
-                                rec.link_created,
-                                rec.pupil_updated + rec.guardian_updated,
-                                rec.pupil_archived + rec.pupil_absent
-                                + rec.guardian_archived + rec.guardian_absent,
-                                rec.pupil_rejected + rec.guardian_rejected
-                                + rec.link_rejected,
-                                rec.pupil_unchanged + rec.guardian_unchanged
-                                + rec.link_unchanged))
-                return go
-
-            rows.append(measure(env, args.runs, "Preview (read, check, plan)",
-                                run(False)))
-            rows.append(measure(env, args.runs,
-                                "First import into an empty establishment",
-                                run(True)))
+            rows = [measure(env, args.runs, "Preview (read, check, plan)",
+                            _run(Import, files, False)),
+                    measure(env, args.runs,
+                            "First import into an empty establishment",
+                            _run(Import, files, True))]
             record = Import._siecle_run(files, apply=True)
             cr.commit()
             env.cache.invalidate()
             rows.append(measure(env, args.runs, "Re-import of the same export",
-                                run(True)))
+                                _run(Import, files, True)))
             changed, left = next_year(exports, args.pupils)
             rows.append(measure(env, args.runs,
                                 "Re-import: every pupil changes class, "
                                 "%d left" % left,
-                                run(True, [("ElevesSansAdresses.xml", changed)]
-                                    + files[1:])))
+                                _run(Import, [("ElevesSansAdresses.xml", changed)]
+                                     + files[1:], True)))
             students = env["educonnect.student"].search_count(
                 [("company_id", "=", company.id)])
             guardians = env["educonnect.guardian"].search_count(
                 [("company_id", "=", company.id)])
             assert students == record.pupil_created, students
             cr.rollback()
+    _print_report(rows, "%d pupils, %d legal guardians, %.1f MiB of XML "
+                  "(generated in %.1f s); after the first import: %d pupils, "
+                  "%d guardians" % (args.pupils, args.guardians, sizes,
+                                    generation, students, guardians))
 
+
+def _run(Import, files, apply):
+    def go():
+        rec = Import._siecle_run(files, apply=apply)
+        return ("%d pupils, %d guardians, %d responsibilities created; %d "
+                "updated; %d archived; %d rows rejected; %d unchanged" % (
+                    rec.pupil_created, rec.guardian_created, rec.link_created,
+                    rec.pupil_updated + rec.guardian_updated,
+                    rec.pupil_archived + rec.pupil_absent
+                    + rec.guardian_archived + rec.guardian_absent,
+                    rec.pupil_rejected + rec.guardian_rejected
+                    + rec.link_rejected,
+                    rec.pupil_unchanged + rec.guardian_unchanged
+                    + rec.link_unchanged))
+    return go
+
+
+def _print_report(rows, exports):
     cpu = ""
     try:
         with open("/proc/cpuinfo") as handle:
@@ -132,10 +135,7 @@ def main():
     print("\nMachine: %s, %d cores, %.0f GiB; %s" % (
         cpu, psutil.cpu_count(), psutil.virtual_memory().total / 2 ** 30,
         time.strftime("%Y-%m-%d")))
-    print("Exports: %d pupils, %d legal guardians, %.1f MiB of XML "
-          "(generated in %.1f s); after the first import: %d pupils, "
-          "%d guardians\n" % (args.pupils, args.guardians, sizes, generation,
-                              students, guardians))
+    print("Exports: %s\n" % exports)
     print("| operation | median (s) | min–max (s) | queries | what |")
     print("|---|---|---|---|---|")
     for row in rows:

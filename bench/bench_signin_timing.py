@@ -39,8 +39,8 @@ import requests
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import generate
-from bench_load import serve as serve_odoo
+from bench_data import generate
+from bench_served import serve as serve_odoo
 
 PASSWORD = "un mot de passe de mesure"
 PREFIX = "MESURE"

@@ -13,7 +13,8 @@ import time
 import odoo
 from odoo import SUPERUSER_ID, api
 
-from bench_account_actions import QueryCounter, generate
+from bench_account_actions import QueryCounter
+from bench_data import generate
 
 
 def main():
@@ -59,19 +60,7 @@ def main():
             cr.execute("SELECT (SELECT count(*) FROM educonnect_student) + "
                        "(SELECT count(*) FROM educonnect_guardian)")
             accounts = cr.fetchone()[0]
-            Line = env["educonnect.stats.line"]
-            times, queries = [], []
-            for _ in range(args.runs):
-                cr.execute("SAVEPOINT bench")
-                begin = time.time()
-                with QueryCounter(cr) as counter:
-                    failed = Line._cron_compute_statistics("2026-11-28")
-                times.append(time.time() - begin)
-                queries.append(counter.count)
-                assert not failed
-                cr.execute("SELECT count(*) FROM educonnect_stats_line")
-                lines = cr.fetchone()[0]
-                cr.execute("ROLLBACK TO SAVEPOINT bench")
+            times, queries, lines = _measure(env, args.runs)
             companies = env["res.company"].search_count([])
     print("\n%d establishments, %d accounts (generated in %.0f s), %d statistics "
           "lines a night\n" % (companies, accounts, generation, lines))
@@ -80,6 +69,27 @@ def main():
     print("| Nightly statistics, every establishment | %.2f | %.2f–%.2f | %d | ≤ 30 s |"
           % (statistics.median(times), min(times), max(times),
              int(statistics.median(queries))))
+
+
+
+def _measure(env, runs):
+    """The nightly computation ``runs`` times, each rolled back: times,
+    queries, statistics lines written."""
+    cr = env.cr
+    times, queries = [], []
+    for _ in range(runs):
+        cr.execute("SAVEPOINT bench")
+        begin = time.time()
+        with QueryCounter(cr) as counter:
+            failed = env["educonnect.stats.line"]._cron_compute_statistics(
+                "2026-11-28")
+        times.append(time.time() - begin)
+        queries.append(counter.count)
+        assert not failed
+        cr.execute("SELECT count(*) FROM educonnect_stats_line")
+        lines = cr.fetchone()[0]
+        cr.execute("ROLLBACK TO SAVEPOINT bench")
+    return times, queries, lines
 
 
 if __name__ == "__main__":

@@ -6,18 +6,30 @@ known states, the director holding both establishments and a troubleshooting
 agent of the collège.
 """
 import datetime
+import pathlib
+import sys
 import xmlrpc.client
 from zoneinfo import ZoneInfo
+
+# The one people generator of the project (pure Python: this suite runs
+# without Odoo, on its own Python).
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent
+                       / "educonnect_accounts_demo" / "tools"))
+import people  # noqa: E402
 
 STAFF_PASSWORD = "Mot de passe e2e 2026"
 PARIS = ZoneInfo("Europe/Paris")
 
-COLLEGE = {"name": "Collège Jean Moulin", "educonnect_uai": "0597125Z",
-           "educonnect_type": "clg", "street": "12 rue de la Paix",
-           "zip": "59000", "city": "Lille"}
-LYCEE = {"name": "Lycée polyvalent Marguerite Yourcenar",
-         "educonnect_uai": "0597126A", "educonnect_type": "lpo",
-         "street": "3 avenue Jean Lebas", "zip": "59100", "city": "Roubaix"}
+
+def _company(school):
+    return {"name": school["name"], "educonnect_uai": school["uai"],
+            "educonnect_type": school["type"], "street": school["street"],
+            "zip": school["zip"], "city": school["city"],
+            "email": school["email"]}
+
+
+COLLEGE = _company(people.COLLEGE)
+LYCEE = _company(people.LYCEE)
 
 # (class, last name, first name, gender, state); guardians are built from them.
 COLLEGE_PUPILS = [
@@ -38,19 +50,23 @@ LYCEE_PUPILS = [
     ("2nde 1", "PETIT", "Ambre", "F", "not_notified"),
 ]
 # The guardians of the 5A pupils were notified by letter at the start of the
-# year; three of them gave an e-mail address. (pupil last name: guardian)
+# year; three of them gave an e-mail address. (pupil last name: guardian's
+# civility, first name, e-mail address or False, state)
+_GUARDIANS = [
+    ("GARNIER", "MME", "Nathalie", True, "notified"),
+    ("FONTAINE", "M.", "Olivier", True, "notified"),
+    ("MOREL", "MME", "Sylvie", True, "notified"),
+    ("DUPONT", "MME", "Isabelle", True, "not_notified"),
+    ("N'DIAYE", "M.", "Karim", False, "not_notified"),
+    ("LEFÈVRE", "MME", "Céline", True, "activated"),
+    ("MARTIN", "M.", "Éric", False, "notified"),
+    ("GARCIA", "MME", "Valérie", True, "not_notified"),
+    ("ROUSSEAU", "M.", "Franck", False, "not_notified"),
+    ("BERNARD", "MME", "Hélène", True, "not_notified"),
+]
 COLLEGE_GUARDIANS = {
-    "GARNIER": ("MME", "Nathalie", "nathalie.garnier@example.fr", "notified"),
-    "FONTAINE": ("M.", "Olivier", "olivier.fontaine@example.fr", "notified"),
-    "MOREL": ("MME", "Sylvie", "sylvie.morel@example.fr", "notified"),
-    "DUPONT": ("MME", "Isabelle", "isabelle.dupont@example.fr", "not_notified"),
-    "N'DIAYE": ("M.", "Karim", False, "not_notified"),
-    "LEFÈVRE": ("MME", "Céline", "celine.lefevre@example.fr", "activated"),
-    "MARTIN": ("M.", "Éric", False, "notified"),
-    "GARCIA": ("MME", "Valérie", "valerie.garcia@example.fr", "not_notified"),
-    "ROUSSEAU": ("M.", "Franck", False, "not_notified"),
-    "BERNARD": ("MME", "Hélène", "helene.bernard@example.fr", "not_notified"),
-}
+    last: (civility, first, has_mail and people.email(first, last), state)
+    for last, civility, first, has_mail, state in _GUARDIANS}
 MEFS = [("10010012110", "6EME"), ("10110001110", "5EME"),
         ("20010018110", "2NDE GT")]
 CLASS_MEF = {"6A": "6EME", "6B": "6EME", "5A": "5EME", "2nde 1": "2NDE GT"}
@@ -116,6 +132,34 @@ class Rpc:
 
 def build(admin, smtp_port, base_url):
     """Create everything; returns the ids and names the scenarios use."""
+    _configure(admin, smtp_port, base_url)
+    college, lycee, classes, mefs = _establishments(admin)
+    generator = people.People(2026)
+    college_pupils = _pupils(admin, generator, COLLEGE_PUPILS, college,
+                             classes, mefs)
+    lycee_pupils = _pupils(admin, generator, LYCEE_PUPILS, lycee, classes,
+                           mefs)
+    guardians = {}
+    for pupil, (civility, first, mail, _state) in COLLEGE_GUARDIANS.items():
+        guardians[pupil] = admin("educonnect.guardian", "create", {
+            "last_name": pupil, "first_name": first, "civility": civility,
+            "email": mail, "company_id": college,
+            "siecle_id": "E2EP%s" % college_pupils[pupil]})
+        admin("educonnect.guardian.link", "create", {
+            "student_id": college_pupils[pupil], "guardian_id": guardians[pupil],
+            "legal_level": "1",
+            "relationship": "mother" if civility == "MME" else "father"})
+    _earlier_in_the_year(admin, college_pupils, guardians)
+    director, troubleshooter = _staff(admin, college, lycee)
+    return {
+        "college": college, "lycee": lycee, "classes": classes,
+        "college_pupils": college_pupils, "lycee_pupils": lycee_pupils,
+        "guardians": guardians, "director": director,
+        "troubleshooter": troubleshooter,
+    }
+
+
+def _configure(admin, smtp_port, base_url):
     admin("res.users", "write", [admin.uid], {"lang": "fr_FR",
                                                "tz": "Europe/Paris"})
     for key, value in (("web.base.url", base_url),
@@ -132,14 +176,16 @@ def build(admin, smtp_port, base_url):
     # (2, 10 and 30 minutes later by default).
     admin("ir.config_parameter", "set_param",
           "educonnect_accounts.mail_retry_minutes", "0")
+
+
+def _establishments(admin):
+    """The collège (Odoo's main company) and the lycée, MEF and classes."""
     france = admin.ref("base.fr")
     college = admin.ref("base.main_company")
     admin("res.company", "write", [college], dict(
-        COLLEGE, country_id=france, educonnect_academy="lille",
-        email="ce.0597125z@ac-lille.example"))
+        COLLEGE, country_id=france, educonnect_academy="lille"))
     lycee = admin("res.company", "create", dict(
-        LYCEE, country_id=france, educonnect_academy="lille",
-        email="ce.0597126a@ac-lille.example", parent_id=False))
+        LYCEE, country_id=france, educonnect_academy="lille", parent_id=False))
     mefs = {name: admin("educonnect.mef", "create", {
         "code": code, "name": name, "long_name": name, "formation": name})
         for code, name in MEFS}
@@ -149,38 +195,31 @@ def build(admin, smtp_port, base_url):
         classes[name] = admin("educonnect.class", "create", {
             "name": name, "code": name.replace(" ", ""),
             "mef_id": mefs[CLASS_MEF[name]], "company_id": company})
+    return college, lycee, classes, mefs
 
-    def pupils(spec, company):
-        result = {}
-        for n, (klass, last, first, gender, _state) in enumerate(spec):
-            result[last] = admin("educonnect.student", "create", {
-                "last_name": last, "first_name": first, "gender": gender,
-                "class_id": classes[klass], "mef_id": mefs[CLASS_MEF[klass]],
-                "company_id": company,
-                "birth_date": "2014-%02d-%02d" % (n % 12 + 1, n + 3),
-                "siecle_id": "E2E%s%03d" % (company, n)})
-        return result
 
-    college_pupils = pupils(COLLEGE_PUPILS, college)
-    lycee_pupils = pupils(LYCEE_PUPILS, lycee)
-    guardians = {}
-    for pupil, (civility, first, mail, _state) in COLLEGE_GUARDIANS.items():
-        guardians[pupil] = admin("educonnect.guardian", "create", {
-            "last_name": pupil, "first_name": first, "civility": civility,
-            "email": mail, "company_id": college,
-            "siecle_id": "E2EP%s" % college_pupils[pupil]})
-        admin("educonnect.guardian.link", "create", {
-            "student_id": college_pupils[pupil], "guardian_id": guardians[pupil],
-            "legal_level": "1",
-            "relationship": "mother" if civility == "MME" else "father"})
+def _pupils(admin, generator, spec, company, classes, mefs):
+    """{last name: id}; the birth dates drawn from the people generator."""
+    result = {}
+    for n, (klass, last, first, gender, _state) in enumerate(spec):
+        result[last] = admin("educonnect.student", "create", {
+            "last_name": last, "first_name": first, "gender": gender,
+            "class_id": classes[klass], "mef_id": mefs[CLASS_MEF[klass]],
+            "company_id": company,
+            "birth_date": generator.birth_date(
+                people.LEVEL_AGES[klass[0]]).isoformat(),
+            "siecle_id": "E2E%s%03d" % (company, n)})
+    return result
 
+
+def _earlier_in_the_year(admin, college_pupils, guardians):
+    """Accounts handed out earlier in the year (as the demo generator does),
+    and the statistics of two earlier nights."""
     # The history graph needs earlier nights: one before the year started.
     day = today()
     admin.run_code("educonnect.stats.line",
                    "model._cron_compute_statistics('%s')"
                    % (day - datetime.timedelta(days=7)).isoformat())
-
-    # Accounts handed out earlier in the year (as the demo generator does).
     notified_on = (day - datetime.timedelta(days=20)).isoformat()
     last_login = "%s 15:30:00" % (day - datetime.timedelta(days=3)).isoformat()
     for model, ids_states in (
@@ -200,13 +239,18 @@ def build(admin, smtp_port, base_url):
                    "model._cron_compute_statistics('%s')"
                    % (day - datetime.timedelta(days=1)).isoformat())
 
+
+def _staff(admin, college, lycee):
+    """The director of both establishments and the collège's
+    troubleshooting agent; returns their ids."""
     groups = {x: admin.ref(x) for x in (
         "educonnect_accounts.group_educonnect_director",
         "educonnect_accounts.group_educonnect_troubleshooter",
         "base.group_multi_company", "base.group_user")}
     director = admin("res.users", "create", {
         "login": "direction.college", "name": "Claire Fontaine (principale)",
-        "password": STAFF_PASSWORD, "email": "direction.college@ac-lille.example", "lang": "fr_FR", "tz": "Europe/Paris",
+        "password": STAFF_PASSWORD, "email": "direction.college@ac-lille.example",
+        "lang": "fr_FR", "tz": "Europe/Paris",
         # Signed in on the lycée: the scenarios choose the collège.
         "company_id": lycee, "company_ids": [(6, 0, [college, lycee])],
         "groups_id": [(6, 0, [groups["educonnect_accounts.group_educonnect_director"],
@@ -214,14 +258,10 @@ def build(admin, smtp_port, base_url):
                               groups["base.group_user"]])]})
     troubleshooter = admin("res.users", "create", {
         "login": "depannage.college", "name": "Marc Delattre (dépannage)",
-        "password": STAFF_PASSWORD, "email": "depannage.college@ac-lille.example", "lang": "fr_FR", "tz": "Europe/Paris",
+        "password": STAFF_PASSWORD, "email": "depannage.college@ac-lille.example",
+        "lang": "fr_FR", "tz": "Europe/Paris",
         "company_id": college, "company_ids": [(6, 0, [college])],
         "groups_id": [(6, 0, [
             groups["educonnect_accounts.group_educonnect_troubleshooter"],
             groups["base.group_user"]])]})
-    return {
-        "college": college, "lycee": lycee, "classes": classes,
-        "college_pupils": college_pupils, "lycee_pupils": lycee_pupils,
-        "guardians": guardians, "director": director,
-        "troubleshooter": troubleshooter,
-    }
+    return director, troubleshooter

@@ -56,9 +56,6 @@
     "qweb": [
         "static/src/xml/user_menu.xml",
     ],
-    "demo": [
-        "demo/educonnect_demo.xml",
-    ],
     "application": True,
     "installable": True,
 }

@@ -19,7 +19,6 @@ from . import educonnect_guardian_link
 from . import educonnect_account_trace
 from . import educonnect_home
 from . import educonnect_delegation
-from . import educonnect_demo
 from . import educonnect_auth_throttle
 from . import educonnect_verification
 from . import educonnect_sms

@@ -11,7 +11,7 @@ from . import test_troubleshooting
 from . import test_account_traces
 from . import test_guardian_email_notification
 from . import test_concurrent_notification
-from . import test_demo_data
+from . import test_no_demo_in_production
 from . import test_siecle_import
 from . import test_siecle_import_files
 from . import test_siecle_import_large

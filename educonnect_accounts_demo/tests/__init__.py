@@ -1,0 +1,3 @@
+from . import test_demo_data
+from . import test_people
+from . import test_demo_translation
