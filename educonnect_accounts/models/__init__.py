@@ -18,8 +18,9 @@ from . import educonnect_demo
 from . import educonnect_auth_throttle
 from . import educonnect_verification
 from . import educonnect_sms
+from . import educonnect_signin
 from . import res_users
-from . import res_users_signup
+from . import ir_model_data
 from . import res_config_settings
 from . import educonnect_siecle_import
 from . import educonnect_batch

@@ -26,7 +26,8 @@ from ..tools.logins import exact_login_domain
 _logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # An identifiant is locked after 10 failures (SECURITY.md P6).
+    # An identifiant is locked after 10 failures: enough for a holder's
+    # typos, far too few to guess a password.
     "educonnect.throttle_login_max": 10,
     # An address serves a whole school behind its NAT: a few pupils' typos
     # must not lock it, so its threshold is far higher and its counter

@@ -1,5 +1,4 @@
-"""What the web server shows and logs, for visitors who are not staff
-(SECURITY.md P9, P19).
+"""What the web server shows and logs, for visitors who are not staff.
 
 - Errors: an anonymous visitor, a pupil or a guardian gets a plain French
   message, never a traceback (Odoo puts one in every JSON-RPC error, as

@@ -1,5 +1,5 @@
 """Context keys that change what the server does are never taken from a
-request (SECURITY.md P17).
+request.
 
 The addon's code passes flags to itself through the context: a delegation
 made while keeping groups in step (``educonnect_delegation_sync``), who is
