@@ -61,15 +61,34 @@ class ResUsers(models.Model):
             return True
         return self.env.uid == self.id and self.env.uid != SUPERUSER_ID
 
-    def _set_password(self, password):
-        # Every way of setting a password ends here (create, write,
-        # the « Change password » wizard, activation, recovery). Empty is
-        # no password (Odoo's default at creation; it never signs in).
+    @api.multi
+    def _educonnect_check_password(self, password):
+        """Raise the rule's message if it applies to this user and
+        ``password`` breaks it. Empty is no password (Odoo's default at
+        creation; it never signs in)."""
+        self.ensure_one()
         if password and self._educonnect_password_rule_applies():
             error = self._educonnect_password_error(password, self.login)
             if error:
                 raise UserError(error)
+
+    def _set_password(self, password):
+        # Every way of setting a password ends here (create, write,
+        # the « Change password » wizard, activation, recovery).
+        self._educonnect_check_password(password)
         return super(ResUsers, self)._set_password(password)
+
+    @api.multi
+    def write(self, vals):
+        # Checked before anything is written: Odoo stores a new password in
+        # clear first and hashes it afterwards (auth_crypt's inverse, which
+        # ends in _set_password), so a refusal raised only then, caught by a
+        # page that goes on and commits (auth_signup's reset page), would
+        # leave the refused password in the clear column, where it signs in.
+        if vals.get("password"):
+            for user in self:
+                user._educonnect_check_password(vals["password"])
+        return super(ResUsers, self).write(vals)
 
     @api.model
     def change_password(self, old_passwd, new_passwd):
