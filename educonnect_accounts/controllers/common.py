@@ -53,8 +53,8 @@ def code_verification(purpose):
     pending = request.session.get("educonnect_code")
     if not pending or pending.get("purpose") != purpose \
             or time.time() - pending.get("at", 0) > PENDING_MINUTES * 60:
-        return signin()._code_verification(None)
-    return signin()._code_verification(pending["verification"])
+        return signin()._verification(None)
+    return signin()._verification(pending["verification"])
 
 
 def code_error_page(purpose, error):

@@ -2,7 +2,6 @@ from . import res_company
 from . import educonnect_field_guard
 from . import mail_mail
 from . import ir_http
-from . import ir_http_context
 from . import ir_attachment
 from . import educonnect_retention
 from . import educonnect_mef

@@ -136,10 +136,7 @@ class EduconnectSignin(models.AbstractModel):
         """A guardian's code and chosen password: the account activated
         with the confirmed address, or the error to show (the wrong code
         counted for the identifiant and the address)."""
-        # sudo: nobody but the superuser reads verifications; this one was
-        # started for the account the visitor's letter opened.
-        verification = self.env["educonnect.verification"].sudo().browse(
-            verification_id)
+        verification = self._verification(verification_id)
         proven = None if self._locked(account.login, address) \
             else verification._check_secret(code)
         if proven != account:
@@ -163,12 +160,13 @@ class EduconnectSignin(models.AbstractModel):
 
     # -- codes shared by self-registration and recovery ----------------------
     @api.model
-    def _code_verification(self, verification_id):
-        """The verification a code step of the session is about (or empty)."""
+    def _verification(self, verification_id):
+        """The verification a step of the session is about (or empty)."""
         if not verification_id:
             return self.env["educonnect.verification"].browse()
-        # sudo: nobody but the superuser reads verifications; its id comes
-        # from the visitor's own session.
+        # sudo: nobody but the superuser reads verifications; the id comes
+        # from the visitor's own session (server-side), where the step that
+        # started it put it.
         return self.env["educonnect.verification"].sudo().browse(
             verification_id).exists()
 

@@ -3,7 +3,7 @@
 ``educonnect_signup_templates``, auth_signup's two templates, which it takes
 with ``env.ref``, are answered with ours. No request can set the flag: the
 addon's ``educonnect_*`` context keys are dropped from every context a client
-sends (``ir_http_context.py``)."""
+sends (``ir_http.py``)."""
 from odoo import api, models
 
 SIGNUP_TEMPLATES = {
