@@ -76,7 +76,7 @@ class EduconnectSignin(models.AbstractModel):
         (not locked, password right, letter not expired), or None; a success
         clears the identifiant's failures. A failure is counted by
         ``res.users._login``, which Odoo's login page calls next."""
-        if EduconnectAuthThrottle.check_locked(self.env.registry, login, address):
+        if self._locked(login, address):
             return None
         account = self.env["educonnect.student"]._educonnect_provisional_account(
             login, password)
