@@ -1,59 +1,149 @@
-import logging
+"""Activation of an account by its holder: the first sign-in with the
+letter (a pupil chooses a password at once; a guardian first confirms an
+e-mail address with a code), the single-use activation link e-mailed to a
+guardian, and the link confirming a pupil's e-mail address. The decisions
+are ``educonnect.signin``'s; here the form is read, the step under way kept
+in the session (record ids and a fingerprint, never a secret) and the
+answer shown."""
+import re
+import time
 
 import werkzeug.utils
 
-from odoo import _, fields, http
+from odoo import _, http
 from odoo.http import request
 
-_logger = logging.getLogger(__name__)
+from ..models.educonnect_auth_throttle import remote_address
+from ..models.educonnect_verification import mask_destination
+from .common import french, render, sign_in, signin
 
-
-def check_chosen_password(password, confirm, login):
-    """The form's two passwords against the rule of the users model
-    (SECURITY.md P4). Returns an error message in the user's language, or
-    None."""
-    if password != confirm:
-        return _("The two passwords are different.")
-    return request.env["res.users"]._educonnect_password_error(password, login)
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EduconnectActivation(http.Controller):
-    """Activation through the single-use link e-mailed to a guardian."""
 
-    def _account(self, token):
-        env = request.env(user=1)  # the visitor is not signed in yet
-        for model in ("educonnect.guardian", "educonnect.student"):
-            account = env[model]._educonnect_from_token(token)
-            if account:
-                return account
-        return None
+    # -- first sign-in with the letter ------------------------------------------
+    def _pending(self):
+        """(account, pending step) of the first sign-in under way, or
+        (None, None)."""
+        pending = request.session.get("educonnect_first_login")
+        account = signin()._pending_account(pending)
+        return (account, pending) if account else (None, None)
 
-    def _render(self, values):
-        # Pupils and guardians get the French screens of the guide.
-        request.context = dict(request.context, lang="fr_FR")
+    def _first_login_page(self, account, **values):
+        values.update({
+            "login": account.login,
+            "is_guardian": account._name == "educonnect.guardian",
+        })
+        return render("first_login_page", values)
+
+    @http.route("/educonnect/first-login", type="http", auth="public",
+                methods=["GET"], sitemap=False)
+    def first_login(self, **kwargs):
+        account, pending = self._pending()
+        if not account:
+            return werkzeug.utils.redirect("/web/login", 303)
+        if pending.get("verification"):
+            return self._first_login_page(
+                account, step="code", masked=pending.get("masked"))
+        return self._first_login_page(account, step="start")
+
+    @http.route("/educonnect/first-login", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def first_login_submit(self, password="", confirm="", email="", **kwargs):
+        french()
+        account, pending = self._pending()
+        if not account:
+            return werkzeug.utils.redirect("/web/login", 303)
+        email = (email or "").strip()
+        if email and not EMAIL_RE.match(email):
+            return self._first_login_page(
+                account, step="start", email=email,
+                error=_("This e-mail address is not valid."))
+        if account._name == "educonnect.guardian":
+            return self._guardian_send_code(account, pending, email)
+        error = signin()._password_error(password, confirm, account.login)
+        if error:
+            return self._first_login_page(account, step="start", email=email,
+                                          error=error)
+        signin()._first_login_activate(account, password, email=email)
+        request.session.pop("educonnect_first_login", None)
+        request.env.cr.commit()
+        return sign_in(account.login, password)
+
+    def _guardian_send_code(self, account, pending, email):
+        """Guardians confirm an address first: a code goes to it; the
+        password is chosen with the code."""
+        if not email:
+            return self._first_login_page(
+                account, step="start",
+                error=_("Give your e-mail address: a code will be sent to it."))
+        verification = signin()._first_login_send_code(account, email)
+        pending.update(verification=verification.id,
+                       masked=mask_destination(email), at=time.time())
+        request.session["educonnect_first_login"] = pending
+        return self._first_login_page(account, step="code",
+                                      masked=pending["masked"])
+
+    @http.route("/educonnect/first-login/code", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def first_login_code(self, code="", password="", confirm="", **kwargs):
+        french()
+        account, pending = self._pending()
+        if not account or not pending.get("verification"):
+            return werkzeug.utils.redirect("/web/login", 303)
+        error = signin()._password_error(password, confirm, account.login)
+        if not error:
+            error = signin()._first_login_code(
+                account, pending["verification"], code, password,
+                remote_address())
+            if error:
+                request.env.cr.commit()  # the wrong attempt counts
+        if error:
+            return self._first_login_page(account, step="code",
+                                          masked=pending["masked"], error=error)
+        request.session.pop("educonnect_first_login", None)
+        request.env.cr.commit()
+        return sign_in(account.login, password)
+
+    @http.route("/educonnect/confirm-email", type="http", auth="public",
+                methods=["GET"], sitemap=False)
+    def confirm_email(self, token=None, **kwargs):
+        french()
+        if signin()._confirm_email(token):
+            return render("message_page", {
+                "title": _("E-mail address confirmed"),
+                "message": _("Your e-mail address is confirmed: you can now "
+                             "recover your password yourself if you forget it.")})
+        return render("message_page", {
+            "title": _("E-mail address not confirmed"), "error": True,
+            "message": _("This link is no longer valid: it has already been "
+                         "used or has expired.")})
+
+    # -- the activation link e-mailed to a guardian -------------------------------
+    def _link_page(self, values):
+        french()
         return request.render("educonnect_accounts.activation_page", values)
 
     @http.route("/educonnect/activation", type="http", auth="public",
                 methods=["GET"], website=False, sitemap=False)
     def activation_form(self, token=None, **kwargs):
-        account = self._account(token)
+        account = signin()._token_account(token)
         if not account:
-            return self._render({"invalid": True})
-        return self._render({"token": token, "login": account.login})
+            return self._link_page({"invalid": True})
+        return self._link_page({"token": token, "login": account.login})
 
     @http.route("/educonnect/activation", type="http", auth="public",
                 methods=["POST"], website=False, sitemap=False)
     def activation_submit(self, token=None, password="", confirm="", **kwargs):
-        request.context = dict(request.context, lang="fr_FR")
-        account = self._account(token)
+        french()
+        account = signin()._token_account(token)
         if not account:
-            return self._render({"invalid": True})
-        error = check_chosen_password(password, confirm, account.login)
+            return self._link_page({"invalid": True})
+        error = signin()._password_error(password, confirm, account.login)
         if error:
-            return self._render({"token": token, "login": account.login,
-                                 "error": error})
-        user = account._educonnect_activate(password, email_confirmed=True)
+            return self._link_page({"token": token, "login": account.login,
+                                    "error": error})
+        account._educonnect_activate(password, email_confirmed=True)
         request.env.cr.commit()
-        request.session.authenticate(request.session.db, account.login,
-                                     password)
-        return werkzeug.utils.redirect("/my", 303)
+        return sign_in(account.login, password)

@@ -1,6 +1,6 @@
 """Odoo's generic exports (list view › Action › Exporter): a text cell a
 spreadsheet would take for a formula (« = + - @ », tab, carriage return) is
-prefixed with an apostrophe (SECURITY.md P12), in CSV and in Excel."""
+prefixed with an apostrophe, in CSV and in Excel."""
 import io
 
 from odoo.addons.web.controllers.main import CSVExport, ExcelExport

@@ -12,7 +12,8 @@ class EduconnectPortal(CustomerPortal):
         accounts = []
         uid = request.env.uid
         for model in ("educonnect.student", "educonnect.guardian"):
-            # sudo, narrowed to the signed-in user's own account.
+            # sudo: portal users may not read the classes of the children
+            # shown; narrowed to the signed-in user's own account.
             for account in request.env[model].sudo().search([("user_id", "=", uid)]):
                 children = []
                 if model == "educonnect.guardian":

@@ -2,7 +2,6 @@ from . import res_company
 from . import educonnect_field_guard
 from . import mail_mail
 from . import ir_http
-from . import ir_http_context
 from . import ir_attachment
 from . import educonnect_retention
 from . import educonnect_mef
@@ -22,8 +21,9 @@ from . import educonnect_delegation
 from . import educonnect_auth_throttle
 from . import educonnect_verification
 from . import educonnect_sms
+from . import educonnect_signin
 from . import res_users
-from . import res_users_signup
+from . import ir_model_data
 from . import res_config_settings
 from . import educonnect_siecle_import
 from . import educonnect_siecle_import_apply

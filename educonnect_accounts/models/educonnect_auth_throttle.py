@@ -26,7 +26,8 @@ from ..tools.logins import exact_login_domain
 _logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    # An identifiant is locked after 10 failures (SECURITY.md P6).
+    # An identifiant is locked after 10 failures: enough for a holder's
+    # typos, far too few to guess a password.
     "educonnect.throttle_login_max": 10,
     # An address serves a whole school behind its NAT: a few pupils' typos
     # must not lock it, so its threshold is far higher and its counter
@@ -103,7 +104,8 @@ class EduconnectAuthThrottle(models.Model):
         return "addr:%s" % address
 
     def _param(self, name):
-        value = self.env["ir.config_parameter"].sudo().get_param(name)
+        # Always on the superuser's environment of _with_env.
+        value = self.env["ir.config_parameter"].get_param(name)
         try:
             return int(value) if value else DEFAULTS[name]
         except ValueError:
@@ -112,6 +114,9 @@ class EduconnectAuthThrottle(models.Model):
     # -- checks, on a cursor of their own --------------------------------
     @classmethod
     def _with_env(cls, registry, func):
+        # As the superuser: the counters are nobody's to read, and the
+        # attempts come from visitors not signed in (every method below
+        # runs on this environment).
         with registry.cursor() as cr:
             env = api.Environment(cr, odoo.SUPERUSER_ID, {})
             return func(env[cls._name])
@@ -190,7 +195,7 @@ class EduconnectAuthThrottle(models.Model):
     @api.model
     def _trace_lock(self, login):
         for model in ("educonnect.student", "educonnect.guardian"):
-            accounts = self.env[model].sudo().with_context(
+            accounts = self.env[model].with_context(
                 active_test=False).search(exact_login_domain(login))
             for account in accounts:
                 account._educonnect_trace(

@@ -22,11 +22,17 @@ class EduconnectSmsGateway(models.AbstractModel):
     _description = "SMS gateway"
 
     @api.model
+    def _params(self):
+        # sudo: the gateway's address and key are system parameters, which
+        # only administrators read; the sender is whoever sends a code.
+        return self.env["ir.config_parameter"].sudo()
+
+    @api.model
     def _send_sms(self, number, text):
         """Send ``text`` to ``number`` (E.164). Raises UserError when the
         provider is not configured or refuses; never logs the text (it holds
         a code)."""
-        params = self.env["ir.config_parameter"].sudo()
+        params = self._params()
         provider = params.get_param("educonnect.sms_provider") or "http"
         method = getattr(self, "_send_sms_%s" % provider, None)
         if method is None:
@@ -35,7 +41,7 @@ class EduconnectSmsGateway(models.AbstractModel):
 
     @api.model
     def _send_sms_http(self, number, text):
-        params = self.env["ir.config_parameter"].sudo()
+        params = self._params()
         url = params.get_param("educonnect.sms_url")
         key = params.get_param("educonnect.sms_api_key")
         if not url:

@@ -86,12 +86,15 @@ class EduconnectVerification(models.Model):
     # -- secrets ----------------------------------------------------------
     @api.model
     def _hash(self, secret):
+        # sudo: the database secret is a system parameter; the visitor
+        # proving a code is anonymous.
         key = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         return hmac.new(key.encode(), secret.strip().encode(),
                         hashlib.sha256).hexdigest()
 
     @api.model
     def _codes_per_hour(self):
+        # sudo: a system parameter, read for an anonymous visitor.
         value = self.env["ir.config_parameter"].sudo().get_param(
             CODES_PER_HOUR_PARAM)
         try:
@@ -124,6 +127,10 @@ class EduconnectVerification(models.Model):
             account = None
         expiry = datetime.timedelta(days=LINK_DAYS) if link \
             else datetime.timedelta(minutes=CODE_MINUTES)
+        # sudo: only the superuser reads or writes verifications (the
+        # visitor asking is anonymous). The job is queued as the superuser
+        # too, so that it reads the account and sends the mail: its
+        # methods below need no sudo of their own.
         record = self.sudo().create({
             "purpose": purpose, "channel": channel, "is_link": link,
             "destination": destination,
@@ -144,38 +151,45 @@ class EduconnectVerification(models.Model):
         self.ensure_one()
         secret = secrets.token_urlsafe(32) if self.is_link \
             else "%06d" % secrets.randbelow(1000000)
+        # sudo: called while the mail leaves (mail.mail), by whoever sends
+        # the queue; only the superuser writes verifications.
         self.sudo().write({"secret_hash": self._hash(secret), "attempts": 0})
         return secret
 
     def _account(self):
+        """The account the verification is for, as the superuser's record
+        (the one who proves the code is not signed in), or None."""
         self.ensure_one()
         if not self.account_model or not self.account_id:
             return None
+        # sudo: the holder proving the code is anonymous (see docstring).
         account = self.env[self.account_model].sudo().browse(self.account_id).exists()
         return account or None
 
     @api.multi
     def _check_secret(self, secret):
         """The account this secret proves, or None. Each try counts; after
-        5 wrong tries or the expiry the verification is dead. Single use."""
+        5 wrong tries or the expiry the verification is dead. Single use.
+        Called on the superuser's record (the one the caller found it by)."""
         self.ensure_one()
-        record = self.sudo()
         self.env.cr.execute(
             "SELECT attempts, done, expiry < (now() at time zone 'UTC') "
-            "FROM educonnect_verification WHERE id = %s FOR UPDATE", [record.id])
+            "FROM educonnect_verification WHERE id = %s FOR UPDATE", [self.id])
         attempts, done, expired = self.env.cr.fetchone()
         attempts = attempts or 0
-        if done or expired or attempts >= MAX_ATTEMPTS or not record.secret_hash:
+        if done or expired or attempts >= MAX_ATTEMPTS or not self.secret_hash:
             return None
-        ok = hmac.compare_digest(record.secret_hash, self._hash(secret or ""))
-        record.write({"attempts": attempts + 1, "done": bool(ok)})
-        return record._account() if ok else None
+        ok = hmac.compare_digest(self.secret_hash, self._hash(secret or ""))
+        self.write({"attempts": attempts + 1, "done": bool(ok)})
+        return self._account() if ok else None
 
     @api.model
     def _from_link(self, purpose, secret):
         """The live link verification holding this secret (or empty)."""
         if not secret or len(secret) > 100:
             return self.browse()
+        # sudo: the visitor following the link is anonymous; only the
+        # secret's HMAC finds the verification.
         return self.sudo().search([
             ("purpose", "=", purpose), ("secret_hash", "=", self._hash(secret)),
             ("done", "=", False),
@@ -185,8 +199,9 @@ class EduconnectVerification(models.Model):
     @job(default_channel="root")
     @api.multi
     def _job_deliver(self):
-        """Send the code (or link) through the verification's channel."""
-        verification = self.sudo().exists()
+        """Send the code (or link) through the verification's channel (run
+        as the superuser, who queued it in ``_start``)."""
+        verification = self.exists()
         if not verification or not verification._account() \
                 or verification.done:
             return _("Nothing to send.")
@@ -201,10 +216,10 @@ class EduconnectVerification(models.Model):
                 # The gateway logged why; the job tries again later.
                 raise RetryableJobError("SMS not sent", seconds=60)
             return _("SMS sent.")
-        base_url = self.env["ir.config_parameter"].sudo().get_param(
+        base_url = self.env["ir.config_parameter"].get_param(
             "web.base.url", "").rstrip("/")
         template = self.env.ref("educonnect_accounts.mail_template_verification")
-        mail_id = template.sudo().with_context(
+        mail_id = template.with_context(
             lang="fr_FR",
             verification_code=None if verification.is_link else SECRET_PLACEHOLDER,
             verification_url="%s/educonnect/confirm-email?token=%s" % (
@@ -217,13 +232,14 @@ class EduconnectVerification(models.Model):
                 "educonnect_res_id": verification.id})
         # Sent here and now (no wait for the mail queue); a failure is
         # retried by the mail queue (see mail.mail).
-        self.env["mail.mail"].sudo().browse(mail_id).send()
+        self.env["mail.mail"].browse(mail_id).send()
         return _("E-mail processed.")
 
     @api.model
     def _gc(self):
-        """Forget finished and expired verifications (scheduled daily)."""
-        self.sudo().search([
+        """Forget finished and expired verifications (scheduled daily, as
+        the superuser)."""
+        self.search([
             "|", ("done", "=", True),
             ("expiry", "<", fields.Datetime.to_string(
                 datetime.datetime.utcnow() - datetime.timedelta(days=1)))]).unlink()

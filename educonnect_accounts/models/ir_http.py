@@ -1,5 +1,4 @@
-"""What the web server shows and logs, for visitors who are not staff
-(SECURITY.md P9, P19).
+"""What the web server shows and logs, for visitors who are not staff.
 
 - Errors: an anonymous visitor, a pupil or a guardian gets a plain French
   message, never a traceback (Odoo puts one in every JSON-RPC error, as
@@ -10,6 +9,21 @@
   browser before the sign-in opens nothing.
 - Request log: the values of secret query parameters (activation and
   confirmation tokens) are masked.
+- Context: the keys that change what the server does are never taken
+  from a request. The addon's code passes flags to itself through the
+  context: a delegation made while keeping groups in step
+  (``educonnect_delegation_sync``), who is traced as acting
+  (``educonnect_acting_uid``), identifiants given later
+  (``educonnect_defer_logins``), files kept out of the full-text index…
+  Odoo lets any client send any context (JSON-RPC: the request's own and
+  ``kwargs["context"]`` of ``call_kw``; XML-RPC: ``execute_kw``'s), so a
+  director could appoint directors or write a trace naming someone else.
+  Every context that comes from outside loses every key starting with
+  ``educonnect_`` but the display-only ones, and Odoo's flags that silence
+  the audit trail: ``ir.http._dispatch`` cleans the request's context, and
+  ``odoo.api.split_context``, which ``call_kw`` uses to take the context out
+  of an RPC call's arguments, is wrapped to clean it (internal calls never
+  go through ``call_kw``).
 """
 import json
 import logging
@@ -25,6 +39,37 @@ from odoo.service import security
 from ..tools import log_redaction
 
 _logger = logging.getLogger(__name__)
+
+#: Context keys of the addon's views that only change a display.
+DISPLAY_KEYS = frozenset({"educonnect_show_uai"})
+#: Odoo's own flags that would hide an action from its history.
+ODOO_SILENCING_KEYS = frozenset({"tracking_disable", "mail_notrack",
+                                 "mail_create_nolog", "mail_create_nosubscribe"})
+
+
+def untrusted(key):
+    return isinstance(key, str) and (
+        (key.startswith("educonnect_") and key not in DISPLAY_KEYS)
+        or key in ODOO_SILENCING_KEYS)
+
+
+def clean_context(context):
+    """``context`` without the keys a client may not set."""
+    if not isinstance(context, dict) or not any(map(untrusted, context)):
+        return context
+    return {k: v for k, v in context.items() if not untrusted(k)}
+
+
+_split_context = odoo.api.split_context
+
+
+def split_context(method, args, kwargs):
+    context, args, kwargs = _split_context(method, args, kwargs)
+    return clean_context(context), args, kwargs
+
+
+odoo.api.split_context = split_context
+
 
 #: Exceptions whose message is written for the user (a rule they broke).
 USER_MESSAGES = (odoo.exceptions.UserError, odoo.exceptions.ValidationError,
@@ -120,6 +165,10 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _dispatch(cls):
+        # The request's context (JSON routes, buttons, server actions run
+        # from the web client) loses the keys a client may not set.
+        if request and any(map(untrusted, request.context)):
+            request.context = clean_context(dict(request.context))
         response = super(IrHttp, cls)._dispatch()
         failed = getattr(request, "_failed", None)
         if getattr(request, "_request_type", None) == "json":

@@ -1,3 +1,16 @@
+"""The users of the platform (``res.users``), as the accounts need them.
+
+- The chosen-password rule (at least 12 characters, at most 256, not the
+  login) on every path that sets a password: ``_set_password`` for pupils
+  and guardians whoever sets it, ``change_password`` and the reset by signup
+  token when a user chooses their own (staff included); the administrator
+  may still give staff a first password.
+- Sign-in: the shared throttling (per identifiant and per address) on every
+  channel, the same work for an unknown login as for a wrong password, the
+  date of last connection of the accounts.
+- Odoo's invitation and password-reset e-mails to staff in the school's
+  words (``ir_model_data.py`` answers auth_signup's templates with ours).
+"""
 import logging
 import secrets
 
@@ -20,7 +33,7 @@ _DUMMY_HASH = {}
 class ResUsers(models.Model):
     _inherit = "res.users"
 
-    # -- the chosen-password rule (SECURITY.md P4) ---------------------------
+    # -- the chosen-password rule --------------------------------------------
     @api.model
     def _educonnect_password_error(self, password, login):
         """What is wrong with ``password`` for the holder of ``login``, in
@@ -48,15 +61,34 @@ class ResUsers(models.Model):
             return True
         return self.env.uid == self.id and self.env.uid != SUPERUSER_ID
 
-    def _set_password(self, password):
-        # Every way of setting a password ends here (create, write,
-        # the « Change password » wizard, activation, recovery). Empty is
-        # no password (Odoo's default at creation; it never signs in).
+    @api.multi
+    def _educonnect_check_password(self, password):
+        """Raise the rule's message if it applies to this user and
+        ``password`` breaks it. Empty is no password (Odoo's default at
+        creation; it never signs in)."""
+        self.ensure_one()
         if password and self._educonnect_password_rule_applies():
             error = self._educonnect_password_error(password, self.login)
             if error:
                 raise UserError(error)
+
+    def _set_password(self, password):
+        # Every way of setting a password ends here (create, write,
+        # the « Change password » wizard, activation, recovery).
+        self._educonnect_check_password(password)
         return super(ResUsers, self)._set_password(password)
+
+    @api.multi
+    def write(self, vals):
+        # Checked before anything is written: Odoo stores a new password in
+        # clear first and hashes it afterwards (auth_crypt's inverse, which
+        # ends in _set_password), so a refusal raised only then, caught by a
+        # page that goes on and commits (auth_signup's reset page), would
+        # leave the refused password in the clear column, where it signs in.
+        if vals.get("password"):
+            for user in self:
+                user._educonnect_check_password(vals["password"])
+        return super(ResUsers, self).write(vals)
 
     @api.model
     def change_password(self, old_passwd, new_passwd):
@@ -67,6 +99,32 @@ class ResUsers(models.Model):
             if error:
                 raise UserError(error)
         return super(ResUsers, self).change_password(old_passwd, new_passwd)
+
+    @api.model
+    def signup(self, values, token=None):
+        # A password reset by signup token (« Mot de passe oublié », the
+        # invitation link): the holder of the token chooses their own
+        # password. auth_signup writes it as the superuser, so the rule is
+        # applied here, for staff too.
+        password = values.get("password")
+        if token and password:
+            partner = self.env["res.partner"]._signup_retrieve_partner(
+                token, check_validity=True, raise_exception=False)
+            user = partner.user_ids[:1] if partner else None
+            if user:
+                error = self._educonnect_password_error(password, user.login)
+                if error:
+                    raise UserError(error)
+        return super(ResUsers, self).signup(values, token=token)
+
+    # -- staff e-mails -------------------------------------------------------
+    @api.multi
+    def action_reset_password(self):
+        # Odoo's invitation and reset e-mails to staff, in the school's words
+        # (« <school> invitation to connect on Odoo » otherwise): the flag
+        # makes ir.model.data answer auth_signup's templates with ours.
+        return super(ResUsers, self.with_context(
+            educonnect_signup_templates=True)).action_reset_password()
 
     # -- sign-in ---------------------------------------------------------------
     @api.model_cr

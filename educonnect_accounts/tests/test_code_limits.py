@@ -108,8 +108,12 @@ class TestCodeLimits(SigninCase):
         for guardian_id, first, child, birth, mobile in cases:
             with committed_env() as env:
                 before = env["educonnect.guardian"].browse(guardian_id).read(fields)
+            sent = len(self.sms.messages)
             self.register(first, child, birth, mobile)
             self.send_mail_queue()
+            # The guardian was matched: the code went to their mobile.
+            self.assertEqual([sms["to"] for _h, sms in self.sms.messages[sent:]],
+                             ["+33" + mobile[1:]])
             with committed_env() as env:
                 after = env["educonnect.guardian"].browse(guardian_id).read(fields)
             self.assertEqual(after, before)

@@ -14,9 +14,22 @@ CHOSEN = "les vacances à Étretat 2026"
 
 class TestLetterActivation(SigninCase):
 
-    def test_letter_credentials_lead_to_activation_then_portal_and_last_login(self):
-        pupil_id, login, provisional = self.make_pupil("Lina")
+    def activate_by_letter(self, first):
+        """A pupil notified, then activated with the letter on the login
+        page: (id, identifiant, provisional password, signed-in session)."""
+        pupil_id, login, provisional = self.make_pupil(first)
         self.assertEqual(self.account("educonnect.student", pupil_id)["state"], "notified")
+        session, response = self.web_login(login, provisional)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/educonnect/first-login"))
+        done = self.post(session, "/educonnect/first-login", "/educonnect/first-login",
+                         password=CHOSEN, confirm=CHOSEN)
+        self.assertEqual(done.status_code, 303, done.text[-2000:])
+        self.assertTrue(done.headers["Location"].endswith("/my"))
+        return pupil_id, login, provisional, session
+
+    def test_letter_credentials_lead_to_activation_then_portal(self):
+        pupil_id, login, provisional = self.make_pupil("Lina")
         session, response = self.web_login(login, provisional)
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith("/educonnect/first-login"))
@@ -59,11 +72,16 @@ class TestLetterActivation(SigninCase):
             pupil = env["educonnect.student"].browse(pupil_id)
             self.assertFalse(pupil.provisional_password_crypt)
             self.assertTrue(pupil.user_id.has_group("base.group_portal"))
+        # A secret is never logged.
+        self.assertFalse([l for l in self.log.lines if provisional in l or CHOSEN in l])
+
+    def test_after_activation_the_chosen_password_signs_in_and_dates_it(self):
+        pupil_id, login, provisional, _session = self.activate_by_letter("Lina-Date")
+        with committed_env() as env:
             # The staff lists show the date of last connection: make it old,
             # sign in again, it is now.
             env.cr.execute("UPDATE educonnect_student SET last_login_date = "
                            "'2020-01-01 08:00:00' WHERE id = %s", [pupil_id])
-
         # The provisional password works no more; the chosen one does, on
         # every channel, and each sign-in updates the date.
         _session, old = self.web_login(login, provisional)

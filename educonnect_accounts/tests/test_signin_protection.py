@@ -85,6 +85,11 @@ class TestSelfRegistration(SigninCase):
         _s, unknown = self.register(first_name="Pierre", child_first_name="Emma",
                                     child_birth_date="2010-01-02", contact="0698765432")
         self.assertEqual(self.normalised(known), self.normalised(unknown))
+        # The known guardian was matched (one SMS), the unknown one was not.
+        before = len(self.sms.messages)
+        self.send_mail_queue()
+        self.assertEqual([sms["to"] for _h, sms in self.sms.messages[before:]],
+                         ["+33698765432"])
 
     def test_code_dies_after_five_wrong_tries(self):
         guardian_id, _l, _p = self.make_guardian(
@@ -206,20 +211,54 @@ class TestThrottling(SigninCase):
                 ("student_ids", "in", pupil_id), ("action", "=", "unlock")]))
         self.assertTrue(self.xmlrpc_login(login, CHOSEN))
 
-    def test_a_few_typos_of_many_pupils_do_not_lock_the_school_address(self):
+    def test_the_school_address_bears_typos_but_locks_past_its_threshold(self):
+        """A school's pupils share one address: their typos do not lock it;
+        past its threshold, the address is refused whatever the identifiant
+        and the password (the answer of a wrong password), while no
+        identifiant is locked; the lock lifts after its delay."""
         with committed_env() as env:
-            env["ir.config_parameter"].set_param("educonnect.throttle_address_max", "100")
+            env["ir.config_parameter"].set_param("educonnect.throttle_address_max", "12")
         try:
             pupils = [self.activated_pupil("Classe%d" % n) for n in range(3)]
             for _id, login in pupils:
                 for n in range(3):
-                    self.xmlrpc_login(login, "faute de frappe %d" % n)
+                    self.assertFalse(self.xmlrpc_login(login, "faute de frappe %d" % n))
+            # 9 failures from the address (a success clears an identifiant's
+            # counter, never the address's): under its threshold.
+            self.assertEqual(self.address_failures(), 9)
             for _id, login in pupils:
                 self.assertTrue(self.xmlrpc_login(login, CHOSEN))
+            for _id, login in pupils:
+                self.assertFalse(self.xmlrpc_login(login, "une faute de trop"))
+            self.assertEqual(self.address_failures(), 12)
+            # Locked: right passwords are refused from this address, with the
+            # answer of a wrong one, on every channel.
+            for _id, login in pupils:
+                self.assertFalse(self.xmlrpc_login(login, CHOSEN), login)
+            _s, right = self.web_login(pupils[0][1], CHOSEN)
+            _s, wrong = self.web_login(pupils[0][1], "pas le bon mot de passe")
+            self.assertEqual((right.status_code, wrong.status_code), (200, 200))
+            self.assertIn("Identifiant ou mot de passe incorrect", right.text)
+            self.assertEqual(self.normalised(right, pupils[0][1]),
+                             self.normalised(wrong, pupils[0][1]))
+            with committed_env() as env:
+                students = env["educonnect.student"].browse([p[0] for p in pupils])
+                self.assertFalse(any(students.mapped("educonnect_locked")),
+                                 "no identifiant is locked: the address is")
+            time.sleep(3.5)
+            for _id, login in pupils:
+                self.assertTrue(self.xmlrpc_login(login, CHOSEN), login)
         finally:
             with committed_env() as env:
                 env["ir.config_parameter"].set_param(
                     "educonnect.throttle_address_max", "1000")
+
+    def address_failures(self):
+        with committed_env() as env:
+            env.cr.execute("SELECT failures FROM educonnect_auth_throttle "
+                           "WHERE key = 'addr:127.0.0.1'")
+            row = env.cr.fetchone()
+            return row[0] if row else 0
 
     def test_provisional_password_attempts_count_too(self):
         pupil_id, login, provisional = self.make_pupil("Nina")
