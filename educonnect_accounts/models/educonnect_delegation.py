@@ -73,7 +73,7 @@ class EduconnectDelegation(models.Model):
                               ("groups_id", "in", [g.id for g in groups])])
         with_roles = self.search([("user_id", "in", users.ids)]) \
             .mapped("user_id")
-        (users - with_roles)._educonnect_groups_to_delegations({})
+        self._follow_user_groups(users - with_roles, {})
 
     # -- who may delegate what ---------------------------------------------
 
@@ -118,7 +118,7 @@ class EduconnectDelegation(models.Model):
         delegation = super().create(vals)
         delegation._educonnect_trace_delegation("delegate")
         if not syncing:
-            delegation.mapped("user_id")._educonnect_sync_groups()
+            self._sync_user_groups(delegation.mapped("user_id"))
         return delegation
 
     @api.multi
@@ -128,7 +128,7 @@ class EduconnectDelegation(models.Model):
         users = self.mapped("user_id")
         result = super().write(vals)
         self._educonnect_trace_delegation("delegate")
-        (users | self.mapped("user_id"))._educonnect_sync_groups()
+        self._sync_user_groups(users | self.mapped("user_id"))
         return result
 
     @api.multi
@@ -149,7 +149,7 @@ class EduconnectDelegation(models.Model):
             delegation._educonnect_trace_delegation("withdraw")
         result = super().unlink()
         if not syncing:
-            users._educonnect_sync_groups()
+            self._sync_user_groups(users)
         return result
 
     @api.multi
@@ -177,100 +177,56 @@ class EduconnectDelegation(models.Model):
                 "details": labels[delegation.role],
             })
 
+    # -- the EduConnect groups of users, kept in step with the delegations ---
 
-class ResUsers(models.Model):
-    _inherit = "res.users"
-
-    educonnect_delegation_ids = fields.One2many(
-        "educonnect.delegation", "user_id", string="EduConnect roles",
-        groups="base.group_erp_manager")
-    # Establishments where the user holds at least the role (a director also
-    # acts as delegated agent and troubleshooting agent there). Used by the
-    # record rules and the account actions.
-    educonnect_troubleshooter_company_ids = fields.Many2many(
-        "res.company", compute="_compute_educonnect_role_companies",
-        string="Establishments (troubleshooting)")
-    educonnect_manager_company_ids = fields.Many2many(
-        "res.company", compute="_compute_educonnect_role_companies",
-        string="Establishments (account administration)")
-    educonnect_director_company_ids = fields.Many2many(
-        "res.company", compute="_compute_educonnect_role_companies",
-        string="Establishments (direction)")
-
-    def _compute_educonnect_role_companies(self):
-        # Any user's roles (for the rules): staff may not read delegations.
-        rows = self.env["educonnect.delegation"].sudo().search_read(
-            [("user_id", "in", self.ids)], ["user_id", "company_id", "role"])
-        for user in self:
-            held = [(r["company_id"][0], ROLE_RANK[r["role"]]) for r in rows
-                    if r["user_id"][0] == user.id]
-            for role, rank in ROLE_RANK.items():
-                user["educonnect_%s_company_ids" % role] = \
-                    self.env["res.company"].browse(
-                        [c for c, r in held if r >= rank])
-
-    def _educonnect_role_companies(self, role):
-        """Establishments where the user holds ``role`` or a higher one."""
-        self.ensure_one()
-        if self.id == SUPERUSER_ID:
-            # Every establishment, beyond the rule on companies.
-            return self.env["res.company"].sudo().search([])
-        return self["educonnect_%s_company_ids" % role]
-
-    def _educonnect_has_role(self, role, company=None):
-        """The user holds ``role`` (or higher) in ``company`` (default: the
-        establishment chosen at the moment)."""
-        self.ensure_one()
-        company = company or self.company_id
-        return company in self._educonnect_role_companies(role)
-
-    # -- groups kept in step with the delegations ----------------------------
-
-    def _educonnect_groups(self):
+    @api.model
+    def _role_groups(self):
         return {role: self.env.ref(xmlid) for role, xmlid in ROLE_GROUPS.items()}
 
-    def _educonnect_highest_group_role(self):
-        """The highest EduConnect role the user's groups give, or None."""
-        self.ensure_one()
+    @api.model
+    def _highest_group_role(self, user):
+        """The highest EduConnect role ``user``'s groups give, or None."""
         best = None
-        for role, group in self._educonnect_groups().items():
-            if group in self.groups_id and (
+        for role, group in self._role_groups().items():
+            if group in user.groups_id and (
                     best is None or ROLE_RANK[role] > ROLE_RANK[best]):
                 best = role
         return best
 
-    @api.multi
-    def _educonnect_sync_groups(self):
+    @api.model
+    def _sync_user_groups(self, users):
         """The only place that changes the EduConnect groups of a user for a
         delegation: as superuser, only those three groups, the highest role
         held in any establishment (its group implies the lower ones)."""
-        groups = self._educonnect_groups()
+        groups = self._role_groups()
         # Staff may neither read every delegation nor write groups: the
         # system does, for these three groups only.
-        Delegation = self.env["educonnect.delegation"].sudo()
-        for user in self.sudo().with_context(educonnect_delegation_sync=True):
+        Delegation = self.sudo()
+        for user in users.sudo().with_context(educonnect_delegation_sync=True):
             roles = Delegation.search([("user_id", "=", user.id)]).mapped("role")
             best = max(roles, key=ROLE_RANK.get) if roles else None
             commands = [(3, g.id) for g in groups.values()]
             if best:
                 commands.append((4, groups[best].id))
-            if best != user._educonnect_highest_group_role() or not best:
+            if best != self._highest_group_role(user) or not best:
                 user.write({"groups_id": commands})
-        self.invalidate_cache()
+        users.invalidate_cache()
         self.env["ir.rule"].clear_caches()
 
-    def _educonnect_groups_to_delegations(self, before):
+    @api.model
+    def _follow_user_groups(self, users, before):
         """An administrator set an EduConnect group on the user form: the
         role applies to every establishment the user holds (the delegation
-        screen refines it per establishment)."""
+        screen refines it per establishment). ``before``: user id → the
+        highest role before the change."""
         # The administrator edits the user form: the delegations follow, as
         # the system (the administrator is traced as acting).
-        Delegation = self.env["educonnect.delegation"].sudo().with_context(
+        Delegation = self.sudo().with_context(
             educonnect_delegation_sync=True, educonnect_acting_uid=self.env.uid)
-        for user in self.sudo():
+        for user in users.sudo():
             if user.share:
                 continue
-            role = user._educonnect_highest_group_role()
+            role = self._highest_group_role(user)
             if role == before.get(user.id):
                 continue
             Delegation.search([("user_id", "=", user.id)]).unlink()
@@ -278,33 +234,13 @@ class ResUsers(models.Model):
                 Delegation.create({"user_id": user.id,
                                    "company_id": company.id, "role": role})
 
-    def _educonnect_drop_delegations_of_companies_left(self):
-        # Establishments the administrator removed: their roles go too.
-        Delegation = self.env["educonnect.delegation"].sudo()
-        for user in self.sudo():
-            gone = Delegation.search([("user_id", "=", user.id),
-                                      ("company_id", "not in",
-                                       user.company_ids.ids)])
+    @api.model
+    def _drop_companies_left(self, users):
+        """Establishments the administrator removed from users: their roles
+        go too (as the system: staff may not read every delegation)."""
+        for user in users.sudo():
+            gone = self.sudo().search([("user_id", "=", user.id),
+                                       ("company_id", "not in",
+                                        user.company_ids.ids)])
             if gone:
                 gone.unlink()
-
-    @api.model
-    def create(self, vals):
-        user = super().create(vals)
-        if not self.env.context.get("educonnect_delegation_sync"):
-            user._educonnect_groups_to_delegations({})
-        return user
-
-    @api.multi
-    def write(self, vals):
-        if self.env.context.get("educonnect_delegation_sync"):
-            return super().write(vals)
-        # The groups before the write, whoever may read them.
-        before = {u.id: u._educonnect_highest_group_role() for u in self.sudo()}
-        result = super().write(vals)
-        if any(k == "groups_id" or k.startswith(("in_group_", "sel_groups_"))
-               for k in vals):
-            self._educonnect_groups_to_delegations(before)
-        if "company_ids" in vals:
-            self._educonnect_drop_delegations_of_companies_left()
-        return result

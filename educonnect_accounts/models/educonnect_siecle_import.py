@@ -112,9 +112,8 @@ class EduconnectSiecleImport(models.Model):
 
     @api.model
     def _check_import_allowed(self):
-        if self.env.uid != 1 and not (self.env.user.has_group(
-                "educonnect_accounts.group_educonnect_manager")
-                and self.env.user._educonnect_has_role("manager")):
+        # The superuser (the import job's cron) holds every role.
+        if not self.env.user._educonnect_has_role("manager"):
             raise AccessError(_("Only the directors and the delegated agents of "
                                 "the establishment can import from SIECLE."))
 

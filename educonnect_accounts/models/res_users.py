@@ -8,16 +8,20 @@
 - Sign-in: the shared throttling (per identifiant and per address) on every
   channel, the same work for an unknown login as for a wrong password, the
   date of last connection of the accounts.
+- Roles per establishment: the establishments where the user holds each
+  role, computed from the delegations (``_educonnect_has_role``, the one
+  role check); the groups set on the user form become delegations.
 - Odoo's invitation and password-reset e-mails to staff in the school's
   words (``ir_model_data.py`` answers auth_signup's templates with ours).
 """
 import logging
 import secrets
 
-from odoo import SUPERUSER_ID, _, api, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessDenied, UserError
 
 from .educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
+from .educonnect_delegation import ROLE_RANK
 
 _logger = logging.getLogger(__name__)
 
@@ -32,6 +36,50 @@ _DUMMY_HASH = {}
 
 class ResUsers(models.Model):
     _inherit = "res.users"
+
+    # -- roles per establishment (the delegations) -------------------------
+    educonnect_delegation_ids = fields.One2many(
+        "educonnect.delegation", "user_id", string="EduConnect roles",
+        groups="base.group_erp_manager")
+    # Establishments where the user holds at least the role (a director also
+    # acts as delegated agent and troubleshooting agent there). Used by the
+    # record rules and the account actions.
+    educonnect_troubleshooter_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (troubleshooting)")
+    educonnect_manager_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (account administration)")
+    educonnect_director_company_ids = fields.Many2many(
+        "res.company", compute="_compute_educonnect_role_companies",
+        string="Establishments (direction)")
+
+    def _compute_educonnect_role_companies(self):
+        # Any user's roles (for the rules): staff may not read delegations.
+        rows = self.env["educonnect.delegation"].sudo().search_read(
+            [("user_id", "in", self.ids)], ["user_id", "company_id", "role"])
+        for user in self:
+            held = [(r["company_id"][0], ROLE_RANK[r["role"]]) for r in rows
+                    if r["user_id"][0] == user.id]
+            for role, rank in ROLE_RANK.items():
+                user["educonnect_%s_company_ids" % role] = \
+                    self.env["res.company"].browse(
+                        [c for c, r in held if r >= rank])
+
+    def _educonnect_role_companies(self, role):
+        """Establishments where the user holds ``role`` or a higher one."""
+        self.ensure_one()
+        if self.id == SUPERUSER_ID:
+            # Every establishment, beyond the rule on companies.
+            return self.env["res.company"].sudo().search([])
+        return self["educonnect_%s_company_ids" % role]
+
+    def _educonnect_has_role(self, role, company=None):
+        """The user holds ``role`` (or higher) in ``company`` (default: the
+        establishment chosen at the moment)."""
+        self.ensure_one()
+        company = company or self.company_id
+        return company in self._educonnect_role_companies(role)
 
     # -- the chosen-password rule --------------------------------------------
     @api.model
@@ -88,7 +136,27 @@ class ResUsers(models.Model):
         if vals.get("password"):
             for user in self:
                 user._educonnect_check_password(vals["password"])
-        return super(ResUsers, self).write(vals)
+        if self.env.context.get("educonnect_delegation_sync"):
+            return super(ResUsers, self).write(vals)
+        # The roles the groups gave before the write, whoever may read them:
+        # an administrator changing them on the user form changes the
+        # delegations.
+        Delegation = self.env["educonnect.delegation"]
+        before = {u.id: Delegation._highest_group_role(u) for u in self.sudo()}
+        result = super(ResUsers, self).write(vals)
+        if any(k == "groups_id" or k.startswith(("in_group_", "sel_groups_"))
+               for k in vals):
+            Delegation._follow_user_groups(self, before)
+        if "company_ids" in vals:
+            Delegation._drop_companies_left(self)
+        return result
+
+    @api.model
+    def create(self, vals):
+        user = super(ResUsers, self).create(vals)
+        if not self.env.context.get("educonnect_delegation_sync"):
+            self.env["educonnect.delegation"]._follow_user_groups(user, {})
+        return user
 
     @api.model
     def change_password(self, old_passwd, new_passwd):
