@@ -17,8 +17,5 @@
         "views/educonnect_stats_views.xml",
         "views/res_company_views.xml",
     ],
-    "demo": [
-        "demo/educonnect_stats_demo.xml",
-    ],
     "installable": True,
 }
