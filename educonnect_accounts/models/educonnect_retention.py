@@ -1,5 +1,5 @@
 """Retention: what holds secrets or personal data is kept for a stated time,
-then deleted by a daily scheduled action (SECURITY.md P18, RGPD art. 5).
+then deleted by a daily scheduled action (RGPD art. 5: personal data kept no longer than its purpose needs).
 
 Defaults (system parameters ``educonnect_accounts.retention_<key>_days``):
 

@@ -54,7 +54,8 @@ class ResConfigSettings(models.TransientModel):
         help="Sent as « Authorization: Bearer <key> ».")
     educonnect_sms_sender = fields.Char(
         string="SMS sender name")
-    # Sign-in throttling (SECURITY.md P6).
+    # Sign-in throttling: failures before an identifiant or an address is
+    # slowed down or locked (password guessing).
     educonnect_throttle_login_max = fields.Integer(
         string="Failed sign-ins before an identifiant is locked", default=10)
     educonnect_throttle_address_max = fields.Integer(

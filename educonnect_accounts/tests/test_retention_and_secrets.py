@@ -1,4 +1,4 @@
-"""Issue 15 (medium findings) and SECURITY.md P18: files holding provisional
+"""Retention and secrets: files holding provisional
 passwords are kept out of the full-text index and deleted after their
 retention time; traces and imports too; a password that can no longer be
 decrypted stops the action loudly; a letter's validity is bounded."""

@@ -225,7 +225,7 @@ class TestRightsOverXmlRpc(RightsOverXmlRpcCase):
                 [("user_id", "in", [self.ids["staff"], self.ids["other"]])]))
 
     def test_mail_queue_is_closed_to_staff_portal_and_anonymous_over_xmlrpc(self):
-        """SECURITY.md P15: the queued activation mail of a guardian of A is
+        """The mail queue is no way round the rules: the queued activation mail of a guardian of A is
         neither readable nor changeable by A's own staff or by a pupil; the
         queued body holds no link anyway (drawn when the mail leaves)."""
         with committed_env() as env:
