@@ -1,6 +1,8 @@
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.http import request
 
+from ..models.educonnect_account_mixin import ACCOUNT_MODELS
+
 
 class EduconnectPortal(CustomerPortal):
     """The portal home of a pupil or guardian shows their own EduConnect
@@ -11,12 +13,12 @@ class EduconnectPortal(CustomerPortal):
         request.context = dict(request.context, lang="fr_FR")
         accounts = []
         uid = request.env.uid
-        for model in ("educonnect.student", "educonnect.guardian"):
+        for model in ACCOUNT_MODELS.values():
             # sudo: portal users may not read the classes of the children
             # shown; narrowed to the signed-in user's own account.
             for account in request.env[model].sudo().search([("user_id", "=", uid)]):
                 children = []
-                if model == "educonnect.guardian":
+                if model == ACCOUNT_MODELS["guardian"]:
                     children = [
                         {"name": link.student_id.name,
                          "class": link.student_id.class_id.name or ""}

@@ -22,6 +22,7 @@ import odoo
 from odoo import api, fields, models
 
 from ..tools.logins import exact_login_domain
+from .educonnect_account_mixin import ACCOUNT_MODELS
 
 _logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ class EduconnectAuthThrottle(models.Model):
 
     @api.model
     def _trace_lock(self, login):
-        for model in ("educonnect.student", "educonnect.guardian"):
+        for model in ACCOUNT_MODELS.values():
             accounts = self.env[model].with_context(
                 active_test=False).search(exact_login_domain(login))
             for account in accounts:

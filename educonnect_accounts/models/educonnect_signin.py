@@ -26,12 +26,13 @@ import unicodedata
 from odoo import _, api, fields, models
 
 from ..tools.logins import exact_login_domain
+from .educonnect_account_mixin import ACCOUNT_MODELS as _POPULATION_MODELS
 from .educonnect_auth_throttle import EduconnectAuthThrottle
 from .educonnect_verification import mask_destination, normalise_mobile
 
 #: A step under way (letter sign-in, code) is forgotten after this delay.
 PENDING_MINUTES = 30
-ACCOUNT_MODELS = ("educonnect.student", "educonnect.guardian")
+ACCOUNT_MODELS = tuple(_POPULATION_MODELS.values())
 
 
 def fold(text):

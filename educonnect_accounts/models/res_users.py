@@ -21,6 +21,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessDenied, UserError
 
 from .educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
+from .educonnect_account_mixin import ACCOUNT_MODELS
 from .educonnect_delegation import ROLE_RANK
 
 _logger = logging.getLogger(__name__)
@@ -259,7 +260,7 @@ class ResUsers(models.Model):
         """Each successful sign-in: the date of last connection the staff
         lists show (« Date de dernière connexion »)."""
         res = super(ResUsers, self)._update_last_login()
-        for table in ("educonnect_student", "educonnect_guardian"):
+        for table in (self.env[m]._table for m in ACCOUNT_MODELS.values()):
             self.env.cr.execute(
                 "UPDATE %s SET last_login_date = now() at time zone 'UTC' "
                 "WHERE user_id = %%s" % table, [self.env.uid])
