@@ -55,22 +55,36 @@ class EduconnectStatsLine(models.Model):
             self.env)
 
     @api.model
-    def _count_rows(self, company, population, breakdown):
-        """[(key, state, count)] of ``company``'s accounts: PostgreSQL
-        counts (one grouped query), never Python. Run as the superuser, as
-        the whole computation is (the nightly job; a director's recompute,
-        once their role is checked): the counts' record rules would hide an
-        establishment other than the one chosen."""
-        key = BREAKDOWN_FIELDS[breakdown]
+    def _count_rows(self, company):
+        """{(population, breakdown): [(key, state, count)]} of ``company``'s
+        accounts. PostgreSQL counts, in one grouped read of the counts per
+        establishment (every column of every breakdown at once: the
+        guardians' first child is looked up once, not once per breakdown);
+        the breakdowns only add up those few hundred groups. Run as the
+        superuser, as the whole computation is (the nightly job; a
+        director's recompute, once their role is checked): the counts'
+        record rules would hide an establishment other than the one
+        chosen."""
         groups = self.env[COUNTS].read_group(
-            [("company_id", "=", company.id), ("population", "=", population)],
-            ["account_count", "state", key], ["state", key], lazy=False)
-        rows = []
+            [("company_id", "=", company.id)],
+            ["account_count", "population", "state", "origin", "class_id",
+             "mef_id"],
+            ["population", "state", "origin", "class_id", "mef_id"],
+            lazy=False)
+        sums = {}
         for group in groups:
-            value = group[key]
-            if isinstance(value, tuple):  # many2one: (id, name)
-                value = value[0]
-            rows.append((value or None, group["state"], group["account_count"]))
+            for breakdown, key in BREAKDOWN_FIELDS.items():
+                value = group[key]
+                if isinstance(value, tuple):  # many2one: (id, name)
+                    value = value[0]
+                cell = (group["population"], breakdown, value or None,
+                        group["state"])
+                sums[cell] = sums.get(cell, 0) + group["account_count"]
+        rows = {}
+        for (population, breakdown, key, state), count in sorted(
+                sums.items(), key=lambda item: str(item[0])):
+            rows.setdefault((population, breakdown), []).append(
+                (key, state, count))
         return rows
 
     @api.model
@@ -80,10 +94,11 @@ class EduconnectStatsLine(models.Model):
         cr.execute("DELETE FROM educonnect_stats_line "
                    "WHERE company_id = %s AND date = %s", [company.id, date])
         values = []
+        counted = self._count_rows(company)
         for population in ("student", "guardian"):
             for breakdown in BREAKDOWN_FIELDS:
-                for key, state, count in self._count_rows(
-                        company, population, breakdown):
+                for key, state, count in counted.get(
+                        (population, breakdown), []):
                     values.append((
                         date, company.id, population, breakdown,
                         key if breakdown == "origin" else None,
