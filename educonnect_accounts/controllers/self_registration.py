@@ -7,7 +7,7 @@ from odoo import _, http
 from odoo.http import request
 
 from ..models.educonnect_auth_throttle import remote_address
-from .common import (code_error_page, code_step, code_verification, french,
+from .common import (code_error_page, code_resend, code_step, code_verification, french,
                      render, signin)
 
 
@@ -51,3 +51,8 @@ class EduconnectSelfRegistration(http.Controller):
             "title": _("Your EduConnect account is activated"),
             "message": _("Write down your login: you will need it to sign in."),
             "login": account.login, "continue_url": "/my"})
+
+    @http.route("/educonnect/self-registration/resend", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def self_registration_resend(self, **kwargs):
+        return code_resend("self_registration")
