@@ -19,7 +19,7 @@ import tempfile
 import pytest
 from selenium.webdriver.common.by import By
 
-from accessibility import audit
+from accessibility import audit, axe
 from test_7_runs_by_itself import as_director, links_of, notify
 
 CHOSEN = "Le chat dort sur le canapé bleu"
@@ -70,6 +70,12 @@ def test_every_public_page_passes_axe_at_360_and_1440_px(browsers, data, report)
     assert attr(visitor, "input#login", "autocomplete") == "username"
     assert attr(visitor, "input#password", "autocomplete") == "current-password"
     audit(visitor, "connexion", report)
+    # The audit sees what it must: an image without a text alternative.
+    visitor.driver.execute_script(
+        "var i = document.createElement('img'); i.src = '/web/binary/company_logo';"
+        "document.body.appendChild(i);")
+    assert "image-alt" in [v["id"] for v in axe(visitor)["violations"]]
+    visitor.driver.refresh()
 
     # The browser's own messages are French, shown under the field and tied
     # to it.
@@ -121,7 +127,10 @@ def test_every_public_page_passes_axe_at_360_and_1440_px(browsers, data, report)
 
     visitor.get("/educonnect/self-registration")
     assert_french_page(visitor, "Créer mon compte responsable")
-    assert attr(visitor, "input#child_birth_date", "type") == "date"
+    birth = visitor.find("input#child_birth_date")
+    assert (birth.get_attribute("type"), birth.get_attribute("inputmode")) \
+        == ("text", "numeric")
+    assert "05/03/2012" in visitor.find("#child_birth_date_help").text
     assert attr(visitor, "input#last_name", "autocomplete") == "family-name"
     audit(visitor, "auto-inscription", report)
     submit(visitor, "Recevoir un code")

@@ -286,3 +286,19 @@ class TestMyContactDetails(SigninCase):
         with committed_env() as env:
             self.assertTrue(env["educonnect.guardian"].browse(guardian_id)
                             .mobile_confirmed)
+
+
+class TestFrenchDate(SigninCase):
+
+    def test_self_registration_takes_the_birth_date_in_french_order(self):
+        address = "date.signintest@example.fr"
+        self.make_guardian("Date", "Enfant-Date", birth_date="2012-03-04",
+                           notify=False, email=address)
+        page = self.post(requests.Session(), "/educonnect/self-registration",
+                         "/educonnect/self-registration", last_name="SIGNINTEST",
+                         first_name="Date", child_last_name="SIGNINTESTENFANT",
+                         child_first_name="Enfant-Date",
+                         child_birth_date="04/03/2012", contact=address)
+        self.assertIn("un code vient d'être envoyé", page.text)
+        self.send_mail_queue()
+        self.assertTrue(self.code_mailed_to(address))
