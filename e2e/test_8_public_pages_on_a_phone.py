@@ -17,9 +17,11 @@ import subprocess
 import tempfile
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
-from accessibility import audit, axe
+from accessibility import PHONE, audit, axe, horizontal_overflow, set_width
 from test_7_runs_by_itself import as_director, links_of, notify
 
 CHOSEN = "Le chat dort sur le canapé bleu"
@@ -53,6 +55,19 @@ def validation_message(browser, css):
         "return document.querySelector(arguments[0]).validationMessage;", css)
 
 
+def tab_through(browser, count):
+    """What the keyboard reaches, in order, with the Tab key; each stop
+    shows an outline (a visible focus, RGAA 10.7)."""
+    stops = []
+    for _n in range(count):
+        ActionChains(browser.driver).send_keys(Keys.TAB).perform()
+        stops.append(browser.driver.execute_script(
+            "var e = document.activeElement, s = getComputedStyle(e);"
+            "return [e.id || e.textContent.trim(),"
+            "        s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2];"))
+    return stops
+
+
 def assert_french_page(browser, title_part):
     assert browser.driver.execute_script(
         "return document.documentElement.lang;") == "fr"
@@ -69,7 +84,22 @@ def test_every_public_page_passes_axe_at_360_and_1440_px(browsers, data, report)
     assert_french_page(visitor, "Connexion")
     assert attr(visitor, "input#login", "autocomplete") == "username"
     assert attr(visitor, "input#password", "autocomplete") == "current-password"
+    # Focus order: the fields, the button, then the ways back, each with a
+    # visible focus (focus starts in the identifiant).
+    stops = tab_through(visitor, 5)
+    report("tab order on the sign-in page: %s" % [s[0] for s in stops])
+    assert [s[0] for s in stops] == [
+        "password", "Connexion", "Mot de passe oublié ?", "Identifiant oublié ?",
+        "Responsable sans courrier : créer mon compte"], stops
+    assert all(visible for _name, visible in stops), stops
     audit(visitor, "connexion", report)
+    # 200 % zoom of a 1280 px screen is 640 CSS px; WCAG's reflow asks 320:
+    # nothing to scroll sideways there either.
+    for width in (640, 320):
+        set_width(visitor, width)
+        visitor.screenshot("connexion %dpx (zoom)" % width)
+        assert horizontal_overflow(visitor) == 0, width
+    set_width(visitor, PHONE)
     # The audit sees what it must: an image without a text alternative.
     visitor.driver.execute_script(
         "var i = document.createElement('img'); i.src = '/web/binary/company_logo';"
