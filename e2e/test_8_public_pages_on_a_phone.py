@@ -302,3 +302,39 @@ def test_a_locked_identifiant_is_told_for_how_long_known_or_not(
     assert "bloquée pendant encore" in answers[known]
     assert answers[known] == answers["personne.inexistante"]
     audit(visitor, "identifiant verrouillé", report)
+
+
+def test_a_guardian_follows_the_emailed_activation_link_on_a_phone(
+        browsers, admin, data, smtp, odoo_url, report):
+    guardian_id = data["guardians"]["FONTAINE"]      # « Notifié », an address
+    address = admin("educonnect.guardian", "read", [guardian_id],
+                    ["email"])[0]["email"]
+    before = len(smtp.to(address))
+    director = as_director(odoo_url, data["college"])
+    notify(director, "educonnect.guardian.link", links_of(admin, guardian_id),
+           notification_type="email")
+    messages, waited = smtp.wait_for(address, count=before + 1, seconds=60)
+    report("activation link arrived after %.1f s" % waited)
+    from smtp_catcher import message_text
+    link = re.search(r'href="([^"]*/educonnect/activation\?token=[^"]+)"',
+                     message_text(messages[-1]["message"])).group(1)
+    guardian = browsers("guardian")
+    guardian.driver.get(link.replace("&amp;", "&"))
+    assert_french_page(guardian, "Activer votre compte")
+    assert attr(guardian, "input#password", "autocomplete") == "new-password"
+    audit(guardian, "lien d'activation", report)
+    guardian.find("input#password").send_keys("court")
+    submit(guardian, "Activer mon compte")
+    assert "12" in validation_message(guardian, "input#password")
+    guardian.find("input#password").clear()
+    guardian.find("input#password").send_keys(CHOSEN)
+    guardian.find("input#confirm").send_keys(CHOSEN + " !")
+    submit(guardian, "Activer mon compte")
+    guardian.find_text("#educonnect_error", "différents")
+    audit(guardian, "lien d'activation erreur", report)
+    guardian.find("input#password").send_keys(CHOSEN)
+    guardian.find("input#confirm").send_keys(CHOSEN)
+    submit(guardian, "Activer mon compte")
+    guardian.wait(lambda d: d.current_url.rstrip("/").endswith("/my"),
+                  message="the guardian does not land in the portal")
+    assert "Activé" in guardian.find(".o_educonnect_my_account").text
