@@ -248,7 +248,12 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
     assert login in account.text and "Activé" in account.text
     children = guardian.find("table.educonnect_children").text
     assert "ROUSSEAU Inès" in children or "Inès" in children, children
-    assert "Non notifié" in children, children
+    # The child's account state as the school's list shows it.
+    pupil_id = data["college_pupils"][GUARDIAN]
+    state = admin("educonnect.student", "read", [pupil_id], ["state"])[0]["state"]
+    labels = dict(admin("educonnect.student", "fields_get", ["state"],
+                        context={"lang": "fr_FR"})["state"]["selection"])
+    assert "%s %s" % ("6B", labels[state]) in children, (labels[state], children)
     page = guardian.driver.page_source
     assert "Vos documents" not in page and "Your logo" not in page
     audit(guardian, "portail mon compte", report)
@@ -277,7 +282,7 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
     saved = admin("educonnect.guardian", "read", [data["guardians"][GUARDIAN]],
                   ["mobile", "mobile_confirmed", "email_confirmed"])[0]
     assert (saved["mobile"], saved["mobile_confirmed"], saved["email_confirmed"]) \
-        == ("+33612345678", False, True)
+        == ("06 12 34 56 78", False, True)
 
 
 def test_a_locked_identifiant_is_told_for_how_long_known_or_not(

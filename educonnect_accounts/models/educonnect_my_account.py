@@ -7,6 +7,8 @@ form and shows the answer; every change asks for the current password,
 whose failures count in the sign-in throttling (``res.users.check``)."""
 import re
 
+import phonenumbers
+
 from odoo import _, api, models
 from odoo.exceptions import AccessDenied
 
@@ -14,6 +16,16 @@ from .educonnect_account_mixin import ACCOUNT_MODELS
 from .educonnect_verification import normalise_mobile
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def readable_mobile(e164):
+    """« 06 12 34 56 78 » for a French number (as SIECLE and the staff
+    write it), the international form otherwise."""
+    parsed = phonenumbers.parse(e164, "FR")
+    style = phonenumbers.PhoneNumberFormat.NATIONAL \
+        if phonenumbers.region_code_for_number(parsed) == "FR" \
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
 
 
 def _label(record, field):
@@ -128,7 +140,8 @@ class EduconnectMyAccount(models.AbstractModel):
         mobile = normalise_mobile((mobile or "").strip()) if mobile else False
         if mobile == normalise_mobile(account.mobile or ""):
             return None
-        account.write({"mobile": mobile or False, "mobile_confirmed": False})
+        account.write({"mobile": readable_mobile(mobile) if mobile else False,
+                       "mobile_confirmed": False})
         if not mobile:
             return None
         return self.env["educonnect.verification"]._start(

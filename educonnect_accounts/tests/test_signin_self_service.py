@@ -271,7 +271,7 @@ class TestMyContactDetails(SigninCase):
         with committed_env() as env:
             guardian = env["educonnect.guardian"].browse(guardian_id)
             self.assertEqual((guardian.mobile, guardian.mobile_confirmed),
-                             ("+33655443322", False))
+                             ("06 55 44 33 22", False))
         self.send_mail_queue()
         _headers, sms = self.sms.messages[-1]
         self.assertEqual(sms["to"], "+33655443322")
