@@ -188,9 +188,19 @@ find_python311() {
 # The browser tests run Selenium from their own Python 3.11 environment
 # (e2e/.venv, pinned e2e/requirements.txt): Odoo's Python 3.7 is too old for it.
 E2E_VENV="$ROOT/e2e/.venv"
+# axe-core (the accessibility audit the browser tests inject in the public
+# pages), at the exact version of e2e/axe/package-lock.json.
+ensure_axe() {
+    [ -f "$ROOT/e2e/axe/node_modules/axe-core/axe.min.js" ] && return
+    command -v npm >/dev/null || die "npm is required for the accessibility audit of the browser tests (axe-core): sudo apt-get install npm"
+    step "Installing axe-core in e2e/axe (accessibility audit of the browser tests)"
+    npm ci --prefix "$ROOT/e2e/axe" --no-audit --no-fund >/dev/null || die "axe-core did not install (npm ci in e2e/axe)"
+}
+
 ensure_e2e_venv() {
     local stamp="$E2E_VENV/.requirements.sha" want py311
     want="$(sha256sum < "$ROOT/e2e/requirements.txt" | cut -d' ' -f1)"
+    ensure_axe
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$E2E_VENV/bin/python" ]; then
         step "Browser-test environment up to date (e2e/.venv)"
         return

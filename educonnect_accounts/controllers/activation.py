@@ -15,7 +15,7 @@ from odoo.http import request
 
 from ..models.educonnect_auth_throttle import remote_address
 from ..models.educonnect_verification import mask_destination
-from .common import french, render, sign_in, signin
+from .common import french, render, resend_wait, sign_in, signin
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -45,8 +45,10 @@ class EduconnectActivation(http.Controller):
             return werkzeug.utils.redirect("/web/login", 303)
         if pending.get("verification"):
             return self._first_login_page(
-                account, step="code", masked=pending.get("masked"))
-        return self._first_login_page(account, step="start")
+                account, step="code", masked=pending.get("masked"),
+                resend_wait=resend_wait(pending))
+        return self._first_login_page(account, step="start",
+                                      email=pending.get("email"))
 
     @http.route("/educonnect/first-login", type="http", auth="public",
                 methods=["POST"], sitemap=False)
@@ -58,14 +60,14 @@ class EduconnectActivation(http.Controller):
         email = (email or "").strip()
         if email and not EMAIL_RE.match(email):
             return self._first_login_page(
-                account, step="start", email=email,
+                account, step="start", email=email, error_field="email",
                 error=_("This e-mail address is not valid."))
         if account._name == "educonnect.guardian":
             return self._guardian_send_code(account, pending, email)
         error = signin()._password_error(password, confirm, account.login)
         if error:
             return self._first_login_page(account, step="start", email=email,
-                                          error=error)
+                                          error=error, error_field="password")
         signin()._first_login_activate(account, password, email=email)
         request.session.pop("educonnect_first_login", None)
         request.env.cr.commit()
@@ -76,14 +78,56 @@ class EduconnectActivation(http.Controller):
         password is chosen with the code."""
         if not email:
             return self._first_login_page(
-                account, step="start",
+                account, step="start", error_field="email",
                 error=_("Give your e-mail address: a code will be sent to it."))
         verification = signin()._first_login_send_code(account, email)
-        pending.update(verification=verification.id,
+        pending.update(verification=verification.id, email=email,
                        masked=mask_destination(email), at=time.time())
         request.session["educonnect_first_login"] = pending
         return self._first_login_page(account, step="code",
-                                      masked=pending["masked"])
+                                      masked=pending["masked"],
+                                      resend_wait=resend_wait(pending))
+
+    @http.route("/educonnect/first-login/resend", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def first_login_resend(self, **kwargs):
+        """« Renvoyer le code »: after the wait, a new code to the same
+        address (under the limits of a first code)."""
+        french()
+        account, pending = self._pending()
+        if not account or not pending.get("verification"):
+            return werkzeug.utils.redirect("/web/login", 303)
+        wait = resend_wait(pending)
+        if wait:
+            return self._first_login_page(
+                account, step="code", masked=pending["masked"],
+                resend_wait=wait, error=_(
+                    "Please wait %d seconds before asking for a new code.") % wait)
+        verification = signin()._resend_code(
+            "activation", signin()._verification(pending["verification"]),
+            remote_address())
+        pending.update(verification=verification.id, at=time.time())
+        request.session["educonnect_first_login"] = pending
+        return self._first_login_page(
+            account, step="code", masked=pending["masked"],
+            resend_wait=resend_wait(pending),
+            message=_("A new code has been sent. Only the last code received "
+                      "works."))
+
+    @http.route("/educonnect/first-login/change-address", type="http",
+                auth="public", methods=["GET"], sitemap=False)
+    def first_login_change_address(self, **kwargs):
+        """« Changer d'adresse »: back to the address, before any code is
+        confirmed. The session forgets the code sent (it can no longer be
+        typed here); the next one counts in the codes of the hour."""
+        french()
+        account, pending = self._pending()
+        if not account:
+            return werkzeug.utils.redirect("/web/login", 303)
+        pending.update(verification=None, masked=None)
+        request.session["educonnect_first_login"] = pending
+        return self._first_login_page(account, step="start",
+                                      email=pending.get("email"))
 
     @http.route("/educonnect/first-login/code", type="http", auth="public",
                 methods=["POST"], sitemap=False)
@@ -93,15 +137,18 @@ class EduconnectActivation(http.Controller):
         if not account or not pending.get("verification"):
             return werkzeug.utils.redirect("/web/login", 303)
         error = signin()._password_error(password, confirm, account.login)
+        field = "password"
         if not error:
             error = signin()._first_login_code(
                 account, pending["verification"], code, password,
                 remote_address())
+            field = "code"
             if error:
                 request.env.cr.commit()  # the wrong attempt counts
         if error:
-            return self._first_login_page(account, step="code",
-                                          masked=pending["masked"], error=error)
+            return self._first_login_page(
+                account, step="code", masked=pending["masked"], error=error,
+                error_field=field, resend_wait=resend_wait(pending))
         request.session.pop("educonnect_first_login", None)
         request.env.cr.commit()
         return sign_in(account.login, password)

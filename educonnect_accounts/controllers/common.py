@@ -6,8 +6,10 @@ import time
 
 import werkzeug.utils
 
+from odoo import _
 from odoo.http import request
 
+from ..models.educonnect_auth_throttle import remote_address
 from ..models.educonnect_signin import PENDING_MINUTES
 
 
@@ -37,14 +39,22 @@ def sign_in(login, password):
     return werkzeug.utils.redirect("/my", 303)
 
 
-def code_step(purpose, masked, verification, error=None):
+def resend_wait(pending):
+    """Seconds before a new code may be asked for the step ``pending``
+    (the session's), 0 when it may be now."""
+    left = signin()._resend_seconds() - (time.time() - (pending or {}).get("at", 0))
+    return max(0, int(left + 0.999))
+
+
+def code_step(purpose, masked, verification, error=None, message=None):
     """The page asking for the code just sent; the session remembers which
     verification it is about."""
     request.session["educonnect_code"] = {
         "purpose": purpose, "verification": verification.id,
         "masked": masked, "at": time.time()}
     return render("code_page", {"purpose": purpose, "masked": masked,
-                                "error": error})
+                                "error": error, "message": message,
+                                "resend_wait": signin()._resend_seconds()})
 
 
 def code_verification(purpose):
@@ -57,9 +67,31 @@ def code_verification(purpose):
     return signin()._verification(pending["verification"])
 
 
-def code_error_page(purpose, error):
-    """The code page again, with ``error``."""
-    masked = (request.session.get("educonnect_code") or {}).get("masked", "") \
-        if purpose == "self_registration" else ""
+def code_error_page(purpose, error, error_field=None):
+    """The code page again, with ``error`` (tied to the code field, or to
+    the password when the password is what was refused)."""
+    if error_field is None:
+        error_field = "code" if error == signin()._code_error() else "password"
+    pending = request.session.get("educonnect_code") or {}
+    masked = pending.get("masked", "") if purpose == "self_registration" else ""
     return render("code_page", {"purpose": purpose, "masked": masked,
-                                "error": error})
+                                "error": error, "error_field": error_field,
+                                "resend_wait": resend_wait(pending)})
+
+
+def code_resend(purpose):
+    """« Renvoyer le code »: after the wait, a new code to the same place
+    (the service applies the limits of a first code); before it, the page
+    again with the time left."""
+    french()
+    pending = request.session.get("educonnect_code") or {}
+    wait = resend_wait(pending)
+    if wait:
+        return code_error_page(purpose, _(
+            "Please wait %d seconds before asking for a new code.") % wait,
+            error_field="")
+    verification = signin()._resend_code(
+        purpose, code_verification(purpose), remote_address())
+    return code_step(purpose, pending.get("masked", ""), verification,
+                     message=_("A new code has been sent. Only the last "
+                               "code received works."))

@@ -54,8 +54,11 @@ class EduconnectHome(Home):
         response = super(EduconnectHome, self).web_login(redirect=redirect, **kw)
         qcontext = getattr(response, "qcontext", None)
         if qcontext is not None and qcontext.get("error") == _("Wrong login/password"):
-            # One answer for every failure (unknown, wrong, expired, locked).
-            qcontext["error"] = login_failed_message()
+            # One answer for every failure (unknown, wrong, expired); a
+            # locked identifiant is told for how long, known or not (the
+            # counters are kept per typed identifiant).
+            qcontext["error"] = signin()._lock_message(params.get("login")) \
+                or login_failed_message()
         return response
 
     def _educonnect_letter(self, login, password):

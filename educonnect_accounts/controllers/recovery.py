@@ -1,13 +1,15 @@
 """Forgotten password (« Mot de passe oublié ? »): the identifiant typed, a
 code goes to the account's confirmed e-mail address, or to a guardian's
-confirmed mobile, and the holder chooses a new password with it. The
-channel's choice and the limits are ``educonnect.signin``'s; the page never
-tells whether the account exists, nor where the code went."""
+confirmed mobile, and the holder chooses a new password with it. Forgotten
+identifiant (« Identifiant oublié ? »): the confirmed e-mail or mobile
+typed, the identifiant goes there. The channel's choice and the limits are
+``educonnect.signin``'s; the pages never tell whether an account exists,
+nor where the code went."""
 from odoo import _, http
 from odoo.http import request
 
 from ..models.educonnect_auth_throttle import remote_address
-from .common import (code_error_page, code_step, code_verification, french,
+from .common import (code_error_page, code_resend, code_step, code_verification, french,
                      render, sign_in, signin)
 
 
@@ -43,3 +45,24 @@ class EduconnectRecovery(http.Controller):
         request.session.pop("educonnect_code", None)
         request.env.cr.commit()
         return sign_in(account.login, password)
+
+    @http.route("/educonnect/forgot-password/resend", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def recovery_resend(self, **kwargs):
+        return code_resend("recovery")
+
+    @http.route("/educonnect/forgot-login", type="http", auth="public",
+                methods=["GET"], sitemap=False)
+    def forgot_login(self, **kwargs):
+        return render("forgot_login_page", {})
+
+    @http.route("/educonnect/forgot-login", type="http", auth="public",
+                methods=["POST"], sitemap=False)
+    def forgot_login_submit(self, contact="", **kwargs):
+        french()
+        if not (contact or "").strip():
+            return render("forgot_login_page", {
+                "error": _("Give your e-mail address or mobile number."),
+                "error_field": "contact"})
+        signin()._login_reminder_request(contact, remote_address())
+        return render("forgot_login_page", {"sent": True})

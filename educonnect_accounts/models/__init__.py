@@ -34,3 +34,5 @@ from . import ir_actions_report
 from . import educonnect_batch_job
 from . import queue_job
 from . import ir_rule
+from . import educonnect_signin_self_service
+from . import educonnect_my_account

@@ -139,6 +139,23 @@ class EduconnectAuthThrottle(models.Model):
         return bool(self.env.cr.fetchone())
 
     @api.model
+    def _lock_seconds(self, login=None, address=None):
+        """Seconds left before the identifiant (and the address) may try
+        again, 0 when neither is locked. The counters are kept per typed
+        identifiant, known or not: the answer tells nothing of whether the
+        account exists."""
+        keys = [k for k in (login and self._login_key(login),
+                            address and self._address_key(address)) if k]
+        if not keys:
+            return 0
+        self.env.cr.execute(
+            "SELECT max(extract(epoch FROM locked_until - (now() at time zone 'UTC'))) "
+            "FROM educonnect_auth_throttle WHERE key IN %s "
+            "AND locked_until > (now() at time zone 'UTC')", [tuple(keys)])
+        seconds = self.env.cr.fetchone()[0]
+        return int(seconds + 0.999) if seconds else 0
+
+    @api.model
     def _failure(self, login=None, address=None):
         """Count a failure for the identifiant and the address; lock what
         passes its threshold. Returns True if the identifiant got locked
@@ -207,6 +224,10 @@ class EduconnectAuthThrottle(models.Model):
     @classmethod
     def check_locked(cls, registry, login=None, address=None):
         return cls._with_env(registry, lambda t: t._locked(login, address))
+
+    @classmethod
+    def lock_seconds(cls, registry, login=None, address=None):
+        return cls._with_env(registry, lambda t: t._lock_seconds(login, address))
 
     @classmethod
     def record_failure(cls, registry, login=None, address=None):

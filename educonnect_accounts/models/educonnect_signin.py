@@ -62,6 +62,10 @@ class EduconnectSignin(models.AbstractModel):
                                               address)
 
     @api.model
+    def _code_error(self):
+        return _("The code is wrong or has expired.")
+
+    @api.model
     def _password_error(self, password, confirm, login):
         """The form's two passwords against the chosen-password rule of
         ``res.users`` (which refuses them anyway when they are set): an
@@ -142,7 +146,7 @@ class EduconnectSignin(models.AbstractModel):
             else verification._check_secret(code)
         if proven != account:
             self._count_failure(account.login, address)
-            return _("The code is wrong or has expired.")
+            return self._code_error()
         account._educonnect_activate(password, email=verification.destination,
                                      email_confirmed=True)
         return None
@@ -177,7 +181,7 @@ class EduconnectSignin(models.AbstractModel):
         A wrong code counts for the address and for the identifiant the
         code was sent for: asking for new codes gives no fresh tries."""
         if not verification:
-            return None, _("The code is wrong or has expired.")
+            return None, self._code_error()
         account = verification._account()
         login = account.login if account else ""
         error = self._password_error(password, confirm, login)
@@ -187,7 +191,7 @@ class EduconnectSignin(models.AbstractModel):
             else verification._check_secret(code)
         if not proven:
             self._count_failure(login, address)
-            return None, _("The code is wrong or has expired.")
+            return None, self._code_error()
         return proven, None
 
     # -- guardian self-registration (auto-inscription) -----------------------

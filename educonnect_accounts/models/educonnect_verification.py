@@ -70,6 +70,8 @@ class EduconnectVerification(models.Model):
         ("self_registration", "Self-registration"),
         ("recovery", "Password recovery"),
         ("confirm_email", "E-mail confirmation"),
+        ("login_reminder", "Login reminder"),
+        ("confirm_mobile", "Mobile confirmation"),
     ], required=True, readonly=True)
     channel = fields.Selection([("email", "E-mail"), ("sms", "SMS")],
                                required=True, readonly=True)
@@ -205,6 +207,8 @@ class EduconnectVerification(models.Model):
         if not verification or not verification._account() \
                 or verification.done:
             return _("Nothing to send.")
+        if verification.purpose == "login_reminder":
+            return verification._deliver_login()
         if verification.channel == "sms":
             text = _("EduConnect: your verification code is %s. It is valid "
                      "for %d minutes. Never give it to anyone.") % (
@@ -232,6 +236,30 @@ class EduconnectVerification(models.Model):
                 "educonnect_res_id": verification.id})
         # Sent here and now (no wait for the mail queue); a failure is
         # retried by the mail queue (see mail.mail).
+        self.env["mail.mail"].browse(mail_id).send()
+        return _("E-mail processed.")
+
+    def _deliver_login(self):
+        """« Identifiant oublié ? »: the identifiant (no secret: it is
+        printed on the lists) to the holder's confirmed address or mobile."""
+        account = self._account()
+        if self.channel == "sms":
+            try:
+                self.env["educonnect.sms.gateway"]._send_sms(
+                    self.destination, _(
+                        "EduConnect: your login is %s. If you did not ask "
+                        "for it, ignore this message.") % account.login)
+            except UserError:
+                raise RetryableJobError("SMS not sent", seconds=60)
+            return _("SMS sent.")
+        template = self.env.ref("educonnect_accounts.mail_template_login_reminder")
+        mail_id = template.with_context(
+            lang="fr_FR", educonnect_login=account.login).send_mail(
+                self.id, email_values={
+                    "email_to": self.destination,
+                    "email_from": account.company_id._educonnect_mail_from(),
+                    "educonnect_res_model": self._name,
+                    "educonnect_res_id": self.id})
         self.env["mail.mail"].browse(mail_id).send()
         return _("E-mail processed.")
 

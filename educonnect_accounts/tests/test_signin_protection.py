@@ -266,5 +266,8 @@ class TestThrottling(SigninCase):
             self.web_login(login, "essai %d" % n)
         _s, locked = self.web_login(login, provisional)
         self.assertEqual(locked.status_code, 200)
-        self.assertIn("Identifiant ou mot de passe incorrect", locked.text)
+        # The letter does not open a locked identifiant; the holder is told
+        # for how long it is locked (issue 18).
+        self.assertIn("bloquée pendant encore 1 minute(s)", locked.text)
+        self.assertNotIn("/educonnect/first-login", locked.headers.get("Location", ""))
         self.assertEqual(self.account("educonnect.student", pupil_id)["state"], "notified")
