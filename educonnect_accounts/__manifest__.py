@@ -33,6 +33,7 @@
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
         "views/res_company_views.xml",
+        "reports/report_letter_settings_views.xml",
         "views/educonnect_mef_views.xml",
         "views/educonnect_class_views.xml",
         "views/educonnect_student_views.xml",
