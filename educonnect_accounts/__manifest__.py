@@ -40,6 +40,7 @@
         "views/educonnect_guardian_views.xml",
         "views/educonnect_guardian_link_views.xml",
         "views/educonnect_home_views.xml",
+        "views/educonnect_action_bar_views.xml",
         "views/educonnect_menus.xml",
         "wizards/educonnect_notify_wizard_views.xml",
         "wizards/educonnect_list_wizard_views.xml",
@@ -56,6 +57,7 @@
     ],
     "qweb": [
         "static/src/xml/user_menu.xml",
+        "static/src/xml/action_bar.xml",
     ],
     "application": True,
     "installable": True,

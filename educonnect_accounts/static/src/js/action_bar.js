@@ -1,0 +1,186 @@
+odoo.define('educonnect_accounts.action_bar', function (require) {
+"use strict";
+/**
+ * The guide's action bar above the pupil and guardian lists (3.1, 4.1):
+ * « N élève(s) sélectionné(s) | (Re)Notifier | Lister | Modifier », and the
+ * selection of the whole search (not only the 80 rows of the page), as the
+ * guide's header box does. Odoo 11's list selects the rows of the page only:
+ * the whole search is given to the wizards as their search (active_domain)
+ * with « every account of the search » chosen (default_scope), the wizards
+ * count and act on it on the server.
+ */
+var core = require('web.core');
+var ListController = require('web.ListController');
+var ListRenderer = require('web.ListRenderer');
+var ListView = require('web.ListView');
+var viewRegistry = require('web.view_registry');
+
+var _t = core._t;
+var qweb = core.qweb;
+
+//: The wizards of each list, by button.
+var WIZARDS = {
+    'educonnect.student': {
+        notify: 'educonnect_accounts.educonnect_notify_wizard_action_student',
+        list: 'educonnect_accounts.educonnect_list_wizard_action_student',
+        reset: 'educonnect_accounts.educonnect_reset_wizard_action_student',
+    },
+    'educonnect.guardian.link': {
+        notify: 'educonnect_accounts.educonnect_notify_wizard_action_guardian',
+        list: 'educonnect_accounts.educonnect_list_wizard_action_guardian',
+        reset: 'educonnect_accounts.educonnect_reset_wizard_action_guardian',
+    },
+};
+
+var AccountListRenderer = ListRenderer.extend({
+    /**
+     * A search that matches nothing says so, instead of the action's help
+     * (« Aucun élève dans cet établissement pour l'instant »).
+     */
+    _renderView: function () {
+        if (this.emptyHelp === undefined) {
+            this.emptyHelp = this.noContentHelp;
+        }
+        var searching = this.state.domain && this.state.domain.length > 0;
+        this.noContentHelp = searching ? qweb.render(
+            'educonnect_accounts.NoMatch', {model: this.state.model}
+        ) : this.emptyHelp;
+        return this._super.apply(this, arguments);
+    },
+});
+
+var AccountListController = ListController.extend({
+    events: _.extend({}, ListController.prototype.events, {
+        'click .o_educonnect_select_search': '_onSelectSearch',
+        'click .o_educonnect_clear_search': '_onClearSearch',
+        'click .o_educonnect_action': '_onAction',
+    }),
+
+    init: function () {
+        this._super.apply(this, arguments);
+        this.wholeSearch = false;
+        this.searchCount = 0;
+    },
+    start: function () {
+        this.$actionBar = $('<div class="o_educonnect_action_bar"/>');
+        return this._super.apply(this, arguments).then(
+            this._renderActionBar.bind(this));
+    },
+
+    //--------------------------------------------------------------------------
+    // Private
+    //--------------------------------------------------------------------------
+
+    /**
+     * A new search (or page): the selection starts again, and the number of
+     * rows the search matches is read (grouped lists count groups).
+     */
+    _update: function () {
+        var self = this;
+        this.wholeSearch = false;
+        return this._super.apply(this, arguments).then(function () {
+            return self._rpc({
+                model: self.modelName, method: 'search_count',
+                args: [self._searchDomain()],
+            });
+        }).then(function (count) {
+            self.searchCount = count;
+            self._renderActionBar();
+        });
+    },
+    _searchDomain: function () {
+        return this.model.get(this.handle).getDomain();
+    },
+    _pageIds: function () {
+        return _.pluck(this.model.get(this.handle, {raw: true}).data, 'res_id');
+    },
+    _renderActionBar: function () {
+        if (!this.$actionBar) {
+            return;
+        }
+        var selected = this.selectedRecords.length;
+        var pageSelected = selected > 0 && !this.model.get(this.handle).groupedBy.length &&
+            selected === this._pageIds().length;
+        var count = this.wholeSearch ? this.searchCount : selected;
+        var pupils = this.modelName === 'educonnect.student';
+        // Every row of the page ticked, and the search has more.
+        var offer = !this.wholeSearch && pageSelected &&
+            this.searchCount > selected;
+        var sprintf = _.str.sprintf;
+        this.$actionBar.html(qweb.render('educonnect_accounts.ActionBar', {
+            label: sprintf(pupils ? _t("%s pupil(s) selected") :
+                           _t("%s guardian(s) selected"), count),
+            offer: offer && sprintf(
+                _t("The %s rows of this page are selected."), selected),
+            offerLink: offer && sprintf(
+                _t("Select the %s rows of the search"), this.searchCount),
+            whole: this.wholeSearch && sprintf(
+                _t("The %s rows of the search are selected."), this.searchCount),
+        }));
+        this.$actionBar.find('.o_educonnect_action').prop('disabled', !count);
+        if (!this.$actionBar.parent().length) {
+            this.$actionBar.prependTo(this.$el);
+        }
+    },
+
+    //--------------------------------------------------------------------------
+    // Handlers
+    //--------------------------------------------------------------------------
+
+    _onSelectionChanged: function () {
+        this._super.apply(this, arguments);
+        if (this.selectedRecords.length !== this._pageIds().length) {
+            this.wholeSearch = false;
+        }
+        this._renderActionBar();
+    },
+    _onSelectSearch: function (ev) {
+        ev.preventDefault();
+        this.wholeSearch = true;
+        this._renderActionBar();
+    },
+    _onClearSearch: function (ev) {
+        ev.preventDefault();
+        this.wholeSearch = false;
+        this.renderer.$('thead .o_list_record_selector input').prop('checked', false);
+        this.renderer.$('tbody .o_list_record_selector input').prop('checked', false);
+        this.selectedRecords = [];
+        this._toggleSidebar();
+        this._renderActionBar();
+    },
+    _onAction: function (ev) {
+        ev.preventDefault();
+        var self = this;
+        var which = $(ev.currentTarget).data('action');
+        if (!this.wholeSearch && !this.selectedRecords.length) {
+            return;
+        }
+        this.do_action(WIZARDS[this.modelName][which], {
+            additional_context: {
+                active_model: this.modelName,
+                active_ids: this.getSelectedIds(),
+                active_domain: this._searchDomain(),
+                default_scope: this.wholeSearch ? 'search' : 'selected',
+            },
+            on_close: function () {
+                self.reload();
+            },
+        });
+    },
+});
+
+var AccountListView = ListView.extend({
+    config: _.extend({}, ListView.prototype.config, {
+        Controller: AccountListController,
+        Renderer: AccountListRenderer,
+    }),
+});
+
+viewRegistry.add('educonnect_account_list', AccountListView);
+
+return {
+    AccountListController: AccountListController,
+    AccountListRenderer: AccountListRenderer,
+    AccountListView: AccountListView,
+};
+});
