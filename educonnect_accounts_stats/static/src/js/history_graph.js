@@ -5,19 +5,20 @@ odoo.define('educonnect_accounts_stats.history_graph', function (require) {
  * the axis and in the tooltip (Odoo's line chart prints every measure with
  * two decimals, « 357,00 », and ticks such as « 1,50 » for small counts),
  * and the axis starts at zero so that the line shows the progress over the
- * nights, not the noise.
+ * nights, not the noise. (Odoo 11's graph views take no js_class: the
+ * renderer is extended for this model only.)
  */
 var GraphRenderer = require('web.GraphRenderer');
-var GraphView = require('web.GraphView');
 var field_utils = require('web.field_utils');
-var viewRegistry = require('web.view_registry');
 
 var TICKS = 6;
 
-var HistoryGraphRenderer = GraphRenderer.extend({
+GraphRenderer.include({
     _renderLineChart: function () {
         var chart = this._super.apply(this, arguments);
-        if (!chart) {
+        var controller = this.getParent();
+        if (!chart || !controller ||
+                controller.modelName !== 'educonnect.stats.line') {
             return chart;
         }
         var top = _.max(_.pluck(this.state.data, 'value').concat([1]));
@@ -36,13 +37,4 @@ var HistoryGraphRenderer = GraphRenderer.extend({
     },
 });
 
-var HistoryGraphView = GraphView.extend({
-    config: _.extend({}, GraphView.prototype.config, {
-        Renderer: HistoryGraphRenderer,
-    }),
-});
-
-viewRegistry.add('educonnect_stats_history_graph', HistoryGraphView);
-
-return {HistoryGraphRenderer: HistoryGraphRenderer, HistoryGraphView: HistoryGraphView};
 });
