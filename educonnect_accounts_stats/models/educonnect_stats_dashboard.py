@@ -189,6 +189,9 @@ class ReportStatsXlsx(models.AbstractModel):
     _description = "Account statistics (XLSX)"
 
     def generate_xlsx_report(self, workbook, data, dashboards):
+        # The tabs in the user's language, as the tables (_tables_data).
+        self = self.with_context(
+            lang=self.env.context.get("lang") or self.env.user.lang or "fr_FR")
         values = dashboards[:1]._tables_data()
         bold = workbook.add_format({"bold": True, "bg_color": "#DDE4F0",
                                     "border": 1, "text_wrap": True})
