@@ -2,7 +2,9 @@
 (« N élève(s) sélectionné(s) | (Re)Notifier | Lister | Modifier ») and the
 selection of the whole search, beyond the 80 rows of a page: listed, the
 file holds every pupil of the search."""
-from dataset import LYCEE, STAFF_PASSWORD
+from selenium.webdriver.common.by import By
+
+from dataset import COLLEGE, COLLEGE_PUPILS, LYCEE, STAFF_PASSWORD
 from documents import csv_rows
 from test_1_director_notifies_pupils import choose_establishment_by_uai
 
@@ -98,3 +100,38 @@ def test_a_search_that_matches_nothing_says_so(browsers, data):
     helper = " ".join(director.find(".o_view_nocontent_smiling_face").text.split())
     assert helper == "Aucun élève ne correspond à la recherche.", helper
     director.screenshot("search matching nothing")
+
+
+def test_class_picker_in_school_order_and_first_name_search(browsers, data):
+    director = browsers("director")
+    director.login("direction.college", STAFF_PASSWORD)
+    choose_establishment_by_uai(director, COLLEGE["educonnect_uai"],
+                                COLLEGE["name"])
+    director.open_menu("Élèves")
+    director.wait_list()
+    director.click(director.find(".o_educonnect_class_toggle"))
+    menu = director.find(".o_educonnect_class_menu")
+    labels = [" ".join(label.text.split()) for label in
+              menu.find_elements(By.CSS_SELECTOR, "label")]
+    assert labels == ["Sélectionner tout", "6A", "6B", "5A"], labels
+    director.click(menu.find_element(By.CSS_SELECTOR, ".o_educonnect_class_all"))
+    items = menu.find_elements(By.CSS_SELECTOR, ".o_educonnect_class_item")
+    assert all(i.is_selected() for i in items)
+    director.click(items[2])  # 5A off: « Sélectionner tout » goes off too
+    assert not menu.find_element(
+        By.CSS_SELECTOR, ".o_educonnect_class_all").is_selected()
+    director.screenshot("class picker")
+    director.click(menu.find_element(By.CSS_SELECTOR, ".o_educonnect_class_apply"))
+    director.wait(lambda d: any(f.startswith("Classe(s)") for f in director.facets()),
+                  message="no class facet: %s" % director.facets())
+    in_6 = sorted(p[1] for p in COLLEGE_PUPILS if p[0] in ("6A", "6B"))
+    director.wait(lambda d: len(director.rows()) == len(in_6),
+                  message="not the pupils of 6A and 6B")
+    assert sorted(r[1] for r in director.rows()) == ["6A"] * 4 + ["6B"] * 3
+    director.screenshot("pupils of the classes picked")
+
+    # « Prénom Nom », as people say it.
+    director.search_field("Nom ou prénom", "Léa DUPONT")
+    director.wait(lambda d: len(director.rows()) == 1,
+                  message="« Léa DUPONT » does not find the pupil")
+    assert director.rows()[0][0] == "DUPONT Léa", director.rows()

@@ -15,6 +15,7 @@ from . import educonnect_account_list
 from . import educonnect_student
 from . import educonnect_guardian
 from . import educonnect_guardian_link
+from . import educonnect_name_search
 from . import educonnect_account_trace
 from . import educonnect_delegation
 from . import educonnect_auth_throttle

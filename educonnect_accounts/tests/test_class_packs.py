@@ -151,3 +151,31 @@ class TestLetterAddress(AccountActionCase):
         for url in ("ent.college.fr", "http://localhost:8069/web/login"):
             with self.assertRaises(ValidationError):
                 self.college.educonnect_signin_url = url
+
+
+class TestFirstNameLastNameSearch(AccountActionCase):
+    """« Prénom Nom » as well as « NOM Prénom » in the search box."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lea = cls.make_student("DUPONT", "Léa", cls.c61)
+        cls.leo = cls.make_student("DUPONT", "Léo", cls.c62)
+        cls.mother = cls.make_guardian("DUPONT", "Isabelle", cls.lea)
+
+    def test_pupils_by_first_name_then_last_name(self):
+        Student = self.env["educonnect.student"].sudo(self.agent)
+        for text in ("Léa DUPONT", "DUPONT Léa", "léa dupont", "  Léa   Dupont "):
+            self.assertEqual(Student.search([("name", "ilike", text)]),
+                             self.lea, text)
+        self.assertEqual(Student.search([("name", "ilike", "DUPONT")]),
+                         self.lea | self.leo)
+        self.assertFalse(Student.search([("name", "ilike", "Léa MARTIN")]))
+
+    def test_guardian_list_by_first_name_then_last_name(self):
+        Link = self.env["educonnect.guardian.link"].sudo(self.agent)
+        self.assertEqual(Link.search([("guardian_name", "ilike",
+                                       "Isabelle DUPONT")]).guardian_id,
+                         self.mother)
+        self.assertEqual(Link.search([("student_name", "ilike",
+                                       "Léa DUPONT")]).student_id, self.lea)

@@ -8,6 +8,10 @@ odoo.define('educonnect_accounts.action_bar', function (require) {
  * the whole search is given to the wizards as their search (active_domain)
  * with « every account of the search » chosen (default_scope), the wizards
  * count and act on it on the server.
+ *
+ * With it, the guide's class picker « Classe(s) ▾ »: the establishment's
+ * classes in school order (6e → 3e, 2nde → Tle) with « Sélectionner tout »,
+ * applied as one facet of the search.
  */
 var core = require('web.core');
 var ListController = require('web.ListController');
@@ -54,12 +58,39 @@ var AccountListController = ListController.extend({
         'click .o_educonnect_select_search': '_onSelectSearch',
         'click .o_educonnect_clear_search': '_onClearSearch',
         'click .o_educonnect_action': '_onAction',
+        'click .o_educonnect_class_toggle': '_onToggleClasses',
+        'change .o_educonnect_class_all': '_onSelectAllClasses',
+        'change .o_educonnect_class_item': '_onClassTicked',
+        'click .o_educonnect_class_apply': '_onApplyClasses',
     }),
 
     init: function () {
         this._super.apply(this, arguments);
         this.wholeSearch = false;
         this.searchCount = 0;
+        this.classes = [];
+        // The search view's facet of the picker reads its domain here.
+        this.classField = {
+            get_domain: function (facet) {
+                return [['class_id', 'in', facet.values.map(function (v) {
+                    return v.get('value');
+                })]];
+            },
+            get_context: function () {},
+            get_groupby: function () {},
+        };
+    },
+    willStart: function () {
+        var self = this;
+        // The establishment's classes (the record rules keep those of the
+        // establishment chosen), in the model's order: school order.
+        var classes = this._rpc({
+            model: 'educonnect.class', method: 'search_read',
+            args: [[], ['name']],
+        }).then(function (rows) {
+            self.classes = rows;
+        });
+        return $.when(this._super.apply(this, arguments), classes);
     },
     start: function () {
         this.$actionBar = $('<div class="o_educonnect_action_bar"/>');
@@ -88,6 +119,21 @@ var AccountListController = ListController.extend({
             self._renderActionBar();
         });
     },
+    _searchView: function () {
+        var parent = this.getParent();
+        return parent && parent.searchview;
+    },
+    /**
+     * The classes of the picker's facet in the search (none: every class).
+     */
+    _pickedClassIds: function () {
+        var self = this;
+        var searchView = this._searchView();
+        var facet = searchView && searchView.query.find(function (f) {
+            return f.get('field') === self.classField;
+        });
+        return facet ? facet.values.map(function (v) { return v.get('value'); }) : [];
+    },
     _searchDomain: function () {
         return this.model.get(this.handle).getDomain();
     },
@@ -107,6 +153,7 @@ var AccountListController = ListController.extend({
         var offer = !this.wholeSearch && pageSelected &&
             this.searchCount > selected;
         var sprintf = _.str.sprintf;
+        var picked = this._pickedClassIds();
         this.$actionBar.html(qweb.render('educonnect_accounts.ActionBar', {
             label: sprintf(pupils ? _t("%s pupil(s) selected") :
                            _t("%s guardian(s) selected"), count),
@@ -116,6 +163,9 @@ var AccountListController = ListController.extend({
                 _t("Select the %s rows of the search"), this.searchCount),
             whole: this.wholeSearch && sprintf(
                 _t("The %s rows of the search are selected."), this.searchCount),
+            classes: this.classes,
+            picked: picked,
+            allPicked: this.classes.length > 0 && picked.length === this.classes.length,
         }));
         this.$actionBar.find('.o_educonnect_action').prop('disabled', !count);
         if (!this.$actionBar.parent().length) {
@@ -147,6 +197,47 @@ var AccountListController = ListController.extend({
         this.selectedRecords = [];
         this._toggleSidebar();
         this._renderActionBar();
+    },
+    _onToggleClasses: function (ev) {
+        ev.preventDefault();
+        this.$actionBar.find('.o_educonnect_class_menu').toggle();
+    },
+    _onSelectAllClasses: function (ev) {
+        this.$actionBar.find('.o_educonnect_class_item').prop(
+            'checked', $(ev.currentTarget).prop('checked'));
+    },
+    _onClassTicked: function () {
+        var $items = this.$actionBar.find('.o_educonnect_class_item');
+        this.$actionBar.find('.o_educonnect_class_all').prop(
+            'checked', $items.length === $items.filter(':checked').length);
+    },
+    /**
+     * The ticked classes become one facet « Classe(s) » of the search (it
+     * replaces the previous one; none ticked: no facet).
+     */
+    _onApplyClasses: function (ev) {
+        ev.preventDefault();
+        var self = this;
+        var searchView = this._searchView();
+        var ids = this.$actionBar.find('.o_educonnect_class_item:checked').map(
+            function () { return parseInt($(this).val(), 10); }).get();
+        var previous = searchView.query.filter(function (f) {
+            return f.get('field') === self.classField;
+        });
+        var values = _.map(_.filter(this.classes, function (c) {
+            return _.contains(ids, c.id);
+        }), function (c) {
+            return {label: c.name, value: c.id};
+        });
+        if (previous.length) {
+            searchView.query.remove(previous, {silent: !!values.length});
+        }
+        if (values.length) {
+            searchView.query.add({
+                category: _t("Class(es)"), icon: 'fa-filter',
+                field: this.classField, values: values,
+            });
+        }
     },
     _onAction: function (ev) {
         ev.preventDefault();
