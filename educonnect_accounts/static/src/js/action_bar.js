@@ -234,7 +234,7 @@ var AccountListController = ListController.extend({
         }
         if (values.length) {
             searchView.query.add({
-                category: _t("Class(es)"), icon: 'fa-filter',
+                category: _t("Class(es)"),
                 field: this.classField, values: values,
             });
         }
