@@ -32,6 +32,7 @@
         "data/educonnect_siecle_import_data.xml",
         "reports/report_letter_templates.xml",
         "reports/report_account_list_templates.xml",
+        "reports/report_class_sheet_templates.xml",
         "views/res_company_views.xml",
         "reports/report_letter_settings_views.xml",
         "views/educonnect_mef_views.xml",

@@ -179,3 +179,32 @@ class TestFirstNameLastNameSearch(AccountActionCase):
                          self.mother)
         self.assertEqual(Link.search([("student_name", "ilike",
                                        "Léa DUPONT")]).student_id, self.lea)
+
+
+class TestClassSheet(AccountActionCase):
+    """« Fiche de la classe » for the class teacher."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lea = cls.make_student("DUPONT", "Léa", cls.c61,
+                                   birth_date="2014-03-09", ine="123456789AB")
+        cls.tom = cls.make_student("MARTIN", "Tom", cls.c53)
+
+    def test_one_page_per_class_without_ine_or_birth_date(self):
+        report = self.env.ref("educonnect_accounts.action_report_class_sheet")
+        classes = self.env["educonnect.class"].sudo(self.agent).browse(
+            (self.c53 | self.c61).ids)
+        content, kind = report.sudo(self.agent).render_qweb_pdf(classes.ids)
+        self.assertEqual(kind, "pdf")
+        pages = [" ".join(p.split()) for p in pdf_pages(content)]
+        self.assertEqual(len(pages), 2)
+        self.assertIn("Comptes EduConnect — Classe 6 1", pages[0])
+        self.assertIn("DUPONT Léa", pages[0])
+        self.assertIn(self.lea.login, pages[0])
+        self.assertIn("Non notifié", pages[0])
+        self.assertNotIn("MARTIN", pages[0])
+        self.assertIn("Comptes EduConnect — Classe 5 3", pages[1])
+        for page in pages:
+            for secret in ("123456789AB", "09/03/2014", "2014-03-09", "INE"):
+                self.assertNotIn(secret, page)
