@@ -87,7 +87,7 @@ def test_action_bar_selects_the_whole_search_and_lists_it(browsers, admin, data)
     director.click_text(".o_educonnect_clear_search", "Annuler la sélection")
     director.wait(lambda d: "0 élève(s) sélectionné(s)" in bar_text(director),
                   message=bar_text(director))
-    assert not director.find(".o_educonnect_action_bar button").is_enabled()
+    assert not director.find(".o_educonnect_action_bar .o_educonnect_action").is_enabled()
 
 
 def test_a_search_that_matches_nothing_says_so(browsers, data):

@@ -87,14 +87,17 @@ class ResUsersHome(models.Model):
         if not home or not narrow:
             return  # during the installation, before the views load
         ours = {home.id, narrow.id}
+        manager = self.env.ref("educonnect_accounts.group_educonnect_manager")
+        troubleshooter = self.env.ref(
+            "educonnect_accounts.group_educonnect_troubleshooter")
         # The system writes the home action: staff may not write users.
         for user in self.sudo():
             if user.share or user.id == SUPERUSER_ID:
                 continue
-            if user.has_group("educonnect_accounts.group_educonnect_manager"):
+            # The user's groups (with the implied ones), not the caller's.
+            if manager in user.groups_id:
                 wanted = home.id
-            elif user.has_group(
-                    "educonnect_accounts.group_educonnect_troubleshooter"):
+            elif troubleshooter in user.groups_id:
                 wanted = narrow.id
             else:
                 wanted = False

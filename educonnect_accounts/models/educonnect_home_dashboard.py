@@ -20,6 +20,10 @@ class EduconnectHomeDashboard(models.AbstractModel):
     _name = "educonnect.home.dashboard"
     _description = "EduConnect dashboard"
 
+    # The Accueil's own field (declared here for the dependencies below).
+    company_id = fields.Many2one(
+        "res.company", string="Current establishment", readonly=True,
+        default=lambda self: self.env.user.company_id)
     student_count = fields.Integer(compute="_compute_counts", string="Pupils")
     guardian_count = fields.Integer(compute="_compute_counts",
                                     string="Guardians")
@@ -74,6 +78,10 @@ class EduconnectHomeDashboard(models.AbstractModel):
     def _compute_counts(self):
         domains = self._dashboard_domains()
         for home in self:
+            # Every figure set, also those a role does not see (zero).
+            for name, field in self._fields.items():
+                if field.compute == "_compute_counts":
+                    home[name] = 0
             company = [("company_id", "=", home.company_id.id)]
             for population in ("student", "guardian"):
                 Model = self.env["educonnect.%s" % population]

@@ -192,11 +192,9 @@ var AccountListController = ListController.extend({
     _onClearSearch: function (ev) {
         ev.preventDefault();
         this.wholeSearch = false;
-        this.renderer.$('thead .o_list_record_selector input').prop('checked', false);
-        this.renderer.$('tbody .o_list_record_selector input').prop('checked', false);
-        this.selectedRecords = [];
-        this._toggleSidebar();
-        this._renderActionBar();
+        // Unticked as a user would: the renderer tells the new selection.
+        this.renderer.$('.o_list_record_selector input').prop('checked', false);
+        this.renderer._updateSelection();
     },
     _onToggleClasses: function (ev) {
         ev.preventDefault();
