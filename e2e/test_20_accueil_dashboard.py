@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from dataset import COLLEGE, STAFF_PASSWORD, today
 from test_1_director_notifies_pupils import choose_establishment_by_uai
 
-HOME_FORM = ".o_form_view.o_educonnect_home"
+HOME_FORM = ".o_form_view .o_educonnect_home"
 
 
 def stat(browser, css_class):
