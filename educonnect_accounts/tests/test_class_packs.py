@@ -120,8 +120,7 @@ class TestLetterAddress(AccountActionCase):
         cls.pupil = cls.make_student("ADAM019", "Mila", cls.c62)
 
     def letter(self):
-        wizard = self.wizard("educonnect.notify.wizard", self.pupil,
-                             reset_password=True)
+        wizard = self.wizard("educonnect.notify.wizard", self.pupil)
         wizard.action_confirm()
         return pdf_pages(self.attachment_content(wizard))[0]
 

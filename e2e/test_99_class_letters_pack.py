@@ -1,4 +1,4 @@
-"""Scenario 22 (issue 17): the letters of the collège come as one pack per
+"""Scenario 99 (issue 17): the letters of the collège come as one pack per
 class, in school order (6e before 5e), each class starting a new page under
 its heading; the class form prints the letters of its class; the letter
 prints the establishment's public sign-in address, alone on its line."""

@@ -1,4 +1,4 @@
-"""Scenario 20 (issue 17): each EduConnect role lands on its Accueil after
+"""Scenario 97 (issue 17): each EduConnect role lands on its Accueil after
 signing in (not on Discuss), and every figure of the dashboard opens the
 list of what it counts."""
 import datetime

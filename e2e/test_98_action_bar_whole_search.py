@@ -1,4 +1,4 @@
-"""Scenario 21 (issue 17): the guide's action bar above the pupil list
+"""Scenario 98 (issue 17): the guide's action bar above the pupil list
 (« N élève(s) sélectionné(s) | (Re)Notifier | Lister | Modifier ») and the
 selection of the whole search, beyond the 80 rows of a page: listed, the
 file holds every pupil of the search."""
