@@ -172,7 +172,9 @@ class Browser:
         self.screenshot("login page")
         self.click(self.find("form.oe_login_form button[type=submit]"))
         self.find("#oe_main_menu_navbar")
-        self.find(".o_web_client .o_control_panel, .o_web_client .o_mail_chat")
+        # Staff land on their Accueil (an inline form: no control panel).
+        self.find(".o_web_client .o_control_panel, .o_web_client .o_mail_chat, "
+                  ".o_web_client .o_educonnect_home")
         self.idle()
 
     # Odoo 11 Community: the applications are in the top bar, their menus in

@@ -35,6 +35,12 @@ class EduconnectHomeDashboard(models.AbstractModel):
                                 string="Activation rate of the pupils")
     guardian_rate = fields.Float(compute="_compute_counts",
                                  string="Activation rate of the guardians")
+    # « 357 / 433 activés » under each bar (a field shown once per form:
+    # Odoo 11 gives a field one widget, whatever its places).
+    student_rate_label = fields.Char(compute="_compute_counts",
+                                     string="Pupils activated out of all")
+    guardian_rate_label = fields.Char(compute="_compute_counts",
+                                      string="Guardians activated out of all")
     student_not_notified_count = fields.Integer(
         compute="_compute_counts", string="Pupils not notified")
     guardian_not_notified_count = fields.Integer(
@@ -81,7 +87,7 @@ class EduconnectHomeDashboard(models.AbstractModel):
             # Every figure set, also those a role does not see (zero).
             for name, field in self._fields.items():
                 if field.compute == "_compute_counts":
-                    home[name] = 0
+                    home[name] = "" if field.type == "char" else 0
             company = [("company_id", "=", home.company_id.id)]
             for population in ("student", "guardian"):
                 Model = self.env["educonnect.%s" % population]
@@ -95,6 +101,8 @@ class EduconnectHomeDashboard(models.AbstractModel):
                 home["%s_activated_count" % population] = counts["activated"]
                 home["%s_rate" % population] = \
                     100.0 * counts["activated"] / total if total else 0.0
+                home["%s_rate_label" % population] = _("%d / %d activated") % (
+                    counts["activated"], total)
                 for key in ("not_notified", "expiring", "locked"):
                     home["%s_%s_count" % (population, key)] = counts[key]
                 if population == "guardian":

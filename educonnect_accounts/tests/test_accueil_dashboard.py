@@ -64,6 +64,7 @@ class TestAccueilDashboard(AccountActionCase):
         self.assertEqual((home.student_count, home.student_activated_count),
                          (4, 1))
         self.assertAlmostEqual(home.student_rate, 25.0)
+        self.assertIn("1 / 4", home.student_rate_label)
         self.assertEqual((home.guardian_count, home.guardian_activated_count),
                          (2, 1))
         self.assertAlmostEqual(home.guardian_rate, 50.0)
