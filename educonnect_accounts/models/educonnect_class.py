@@ -81,6 +81,9 @@ class EduconnectClass(models.Model):
         the pupils of this class: the same wizard, rules and traces as from
         the list, with the class as its search."""
         self.ensure_one()
+        # Only on a class the user may read (its establishment, staff).
+        self.check_access_rights("read")
+        self.check_access_rule("read")
         action = self.env.ref(xmlid).read()[0]
         domain = [("class_id", "=", self.id)]
         action["context"] = {
