@@ -172,7 +172,12 @@ class Browser:
         self.screenshot("login page")
         self.click(self.find("form.oe_login_form button[type=submit]"))
         self.find("#oe_main_menu_navbar")
-        self.find(".o_web_client .o_control_panel, .o_web_client .o_mail_chat")
+        # Staff land on their Accueil (an inline form: its control panel is
+        # there but hidden, so any one of these visible will do).
+        self.wait(lambda d: self.find_all(
+            ".o_web_client .o_control_panel, .o_web_client .o_mail_chat, "
+            ".o_web_client .o_educonnect_home"),
+            message="the web client does not open after signing in")
         self.idle()
 
     # Odoo 11 Community: the applications are in the top bar, their menus in

@@ -15,14 +15,16 @@ from . import educonnect_account_list
 from . import educonnect_student
 from . import educonnect_guardian
 from . import educonnect_guardian_link
+from . import educonnect_name_search
 from . import educonnect_account_trace
-from . import educonnect_home
 from . import educonnect_delegation
 from . import educonnect_auth_throttle
 from . import educonnect_verification
 from . import educonnect_sms
 from . import educonnect_signin
 from . import res_users
+from . import educonnect_home_dashboard
+from . import educonnect_home
 from . import ir_model_data
 from . import res_config_settings
 from . import educonnect_siecle_import

@@ -64,7 +64,7 @@ class EduconnectAccountDistribution(models.AbstractModel):
 
     @api.multi
     def _educonnect_letters_pdf(self, printed):
-        """The letters of these accounts, one page each, as one PDF.
+        """The letters of these accounts, one page each, by class, as one PDF.
 
         ``printed`` is {account id: password to print} from the action that
         set them. wkhtmltopdf's memory grows with the pages of one document,
@@ -73,8 +73,10 @@ class EduconnectAccountDistribution(models.AbstractModel):
         """
         report = self.env.ref("educonnect_accounts.action_report_letter_%s"
                               % self._educonnect_population)
-        chunks = [self.ids[i:i + self.LETTERS_PER_DOCUMENT]
-                  for i in range(0, len(self.ids), self.LETTERS_PER_DOCUMENT)]
+        # By class in school order: one pack per professeur principal.
+        ids = self._educonnect_letter_order().ids
+        chunks = [ids[i:i + self.LETTERS_PER_DOCUMENT]
+                  for i in range(0, len(ids), self.LETTERS_PER_DOCUMENT)]
         documents = [
             render_standalone_pdf(report, ids, {"passwords": {
                 str(i): printed.get(i) for i in ids}})

@@ -1,5 +1,7 @@
 """The rows of « Lister les comptes » (3.3, 4.3): one per pupil, or one per
-(pupil, guardian) pair, sorted by class then name, with the guide's values.
+(pupil, guardian) pair, sorted by class (school order: 6e → 3e, 2nde → Tle)
+then name, with the guide's values; and the order of the letters, by class
+too, so that each professeur principal gets the pack of the class.
 
 Part of ``educonnect.account.mixin`` (see that file for the cut). Called on
 the account model of the population (``env["educonnect.student"]`` or
@@ -15,7 +17,7 @@ _ROWS = {
           LEFT JOIN educonnect_class c ON c.id = s.class_id
           LEFT JOIN educonnect_mef m ON m.id = s.mef_id
          WHERE s.id IN %s
-         ORDER BY c.name, s.last_name, s.first_name, s.id""",
+         ORDER BY c.school_rank, c.name, s.last_name, s.first_name, s.id""",
     "educonnect.guardian": """
         SELECT l.guardian_id, co.educonnect_uai, co.name, s.last_name,
                s.first_name, m.name, c.name, g.last_name, g.first_name, g.login
@@ -26,7 +28,7 @@ _ROWS = {
           LEFT JOIN educonnect_class c ON c.id = s.class_id
           LEFT JOIN educonnect_mef m ON m.id = s.mef_id
          WHERE l.id IN %s
-         ORDER BY c.name, s.last_name, s.first_name, l.legal_level, l.id""",
+         ORDER BY c.school_rank, c.name, s.last_name, s.first_name, l.legal_level, l.id""",
 }
 _KEYS = {
     "educonnect.student": ("last_name", "first_name", "mef", "class", "login"),
@@ -37,18 +39,43 @@ _KEYS = {
 _ORDER = {
     "educonnect.student": """
         SELECT s.id, row_number() OVER (
-                 ORDER BY c.name, s.last_name, s.first_name, s.id) AS n
+                 ORDER BY c.school_rank, c.name, s.last_name, s.first_name, s.id) AS n
           FROM educonnect_student s
           LEFT JOIN educonnect_class c ON c.id = s.class_id
          WHERE s.id IN %s ORDER BY n""",
     "educonnect.guardian": """
         SELECT l.id, row_number() OVER (
-                 ORDER BY c.name, s.last_name, s.first_name, l.legal_level,
-                          l.id) AS n
+                 ORDER BY c.school_rank, c.name, s.last_name, s.first_name,
+                          l.legal_level, l.id) AS n
           FROM educonnect_guardian_link l
           JOIN educonnect_student s ON s.id = l.student_id
           LEFT JOIN educonnect_class c ON c.id = s.class_id
          WHERE l.id IN %s ORDER BY n""",
+}
+
+
+#: Each account with the class its letter goes to, in the letters' order. A
+#: guardian's letter goes with the first of their children in school order.
+_LETTER_CLASSES = {
+    "educonnect.student": """
+        SELECT s.id, c.name
+          FROM educonnect_student s
+          LEFT JOIN educonnect_class c ON c.id = s.class_id
+         WHERE s.id IN %s
+         ORDER BY c.school_rank, c.name, s.last_name, s.first_name, s.id""",
+    "educonnect.guardian": """
+        SELECT g.id, fc.name
+          FROM educonnect_guardian g
+          LEFT JOIN LATERAL (
+                SELECT c.school_rank, c.name
+                  FROM educonnect_guardian_link l
+                  JOIN educonnect_student s ON s.id = l.student_id
+                  JOIN educonnect_class c ON c.id = s.class_id
+                 WHERE l.guardian_id = g.id
+                 ORDER BY s.active DESC, c.school_rank, c.name
+                 LIMIT 1) fc ON TRUE
+         WHERE g.id IN %s
+         ORDER BY fc.school_rank, fc.name, g.last_name, g.first_name, g.id""",
 }
 
 
@@ -93,3 +120,17 @@ class EduconnectAccountList(models.AbstractModel):
         background batch, each sorted, follow one another."""
         self.env.cr.execute(_ORDER[self._name], [tuple(rows.ids)])
         return rows.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.multi
+    def _educonnect_letter_classes(self):
+        """[(account id, class name or None)] in the letters' order: by class
+        in school order, then name."""
+        if not self:
+            return []
+        self.env.cr.execute(_LETTER_CLASSES[self._name], [tuple(self.ids)])
+        return self.env.cr.fetchall()
+
+    @api.multi
+    def _educonnect_letter_order(self):
+        """These accounts in the letters' order (see above)."""
+        return self.browse([row[0] for row in self._educonnect_letter_classes()])

@@ -1,10 +1,23 @@
-from odoo import api, fields, models
+"""Accueil: the landing page of every EduConnect role (guide, section 2),
+with the establishment block and the dashboard of its accounts.
 
+The staff's home action (``res.users.action_id``) is set here, in step with
+their roles, so that signing in opens the Accueil, not Discuss.
+"""
+from odoo import SUPERUSER_ID, api, fields, models
+
+HOME_ACTION = "educonnect_accounts.educonnect_home_action"
+TROUBLESHOOTING_HOME_ACTION = \
+    "educonnect_accounts.educonnect_home_action_troubleshooting"
+TROUBLESHOOTING_HOME_MENU = \
+    "educonnect_accounts.educonnect_troubleshooting_home_menu"
 
 class EduconnectHome(models.TransientModel):
-    """Accueil: the establishment being administered, and how to choose another."""
+    """Accueil: the establishment being administered, how to choose another,
+    and what is left to do on its accounts."""
     _name = "educonnect.home"
     _description = "EduConnect home"
+    _inherit = ["educonnect.home.dashboard"]
 
     company_id = fields.Many2one(
         "res.company", string="Current establishment", readonly=True,
@@ -23,12 +36,10 @@ class EduconnectHome(models.TransientModel):
     new_company_id = fields.Many2one(
         "res.company", string="Choose an establishment",
         help="Type the UAI or the name of the establishment.")
-    student_count = fields.Integer(compute="_compute_counts",
-                                   string="Pupils")
-    guardian_count = fields.Integer(compute="_compute_counts",
-                                    string="Guardians")
-    undelivered_email_count = fields.Integer(
-        compute="_compute_counts", string="E-mails not delivered")
+    troubleshooting_only = fields.Boolean(
+        compute="_compute_troubleshooting_only",
+        string="Troubleshooting Accueil",
+        help="The Accueil of the troubleshooting module: pupils only.")
 
     @api.depends("company_id")
     def _compute_allowed_company_ids(self):
@@ -39,18 +50,13 @@ class EduconnectHome(models.TransientModel):
             home.several_companies = len(home.allowed_company_ids) > 1
 
     @api.depends("company_id")
-    def _compute_counts(self):
+    def _compute_troubleshooting_only(self):
+        # Opened from the troubleshooting module, or by a troubleshooting
+        # agent (who holds no higher role in this establishment).
+        narrow = bool(self.env.context.get("troubleshooting_home")) or \
+            not self.env.user._educonnect_has_role("manager")
         for home in self:
-            domain = [("company_id", "=", home.company_id.id)]
-            home.student_count = self.env["educonnect.student"].search_count(domain)
-            # Troubleshooting agents see pupils only (their Accueil hides
-            # the guardians button).
-            Guardian = self.env["educonnect.guardian"]
-            readable = Guardian.check_access_rights("read", raise_exception=False)
-            home.guardian_count = Guardian.search_count(domain) if readable else 0
-            home.undelivered_email_count = Guardian.search_count(
-                domain + [("email_delivery_state", "=", "failed")]) \
-                if readable else 0
+            home.troubleshooting_only = narrow
 
     @api.multi
     def action_choose_establishment(self):
@@ -63,25 +69,65 @@ class EduconnectHome(models.TransientModel):
             self.env.user.company_id = self.new_company_id
         return {"type": "ir.actions.client", "tag": "reload"}
 
-    @api.model
-    def _open(self, xmlid):
-        return self.env.ref(xmlid).read()[0]
-
-    @api.multi
-    def action_open_students(self):
-        return self._open("educonnect_accounts.educonnect_student_action")
-
-    @api.multi
-    def action_open_guardians(self):
-        return self._open("educonnect_accounts.educonnect_guardian_link_action")
-
-    @api.multi
-    def action_open_undelivered_emails(self):
-        """The guardians whose activation e-mail did not arrive."""
-        action = self._open("educonnect_accounts.educonnect_guardian_link_action")
-        action["context"] = {"search_default_email_not_delivered": 1}
-        return action
-
     @api.multi
     def action_open_settings(self):
         return self.env["res.company"].action_educonnect_settings()
+
+
+class ResUsersHome(models.Model):
+    """The staff's landing page follows their roles."""
+    _inherit = "res.users"
+
+    @api.multi
+    def _educonnect_set_home_action(self):
+        """Accueil for the staff holding a role (the troubleshooting one for
+        troubleshooting agents); nothing for the others. A home action set
+        by the administrator to something else is left alone."""
+        home = self.env.ref(HOME_ACTION, raise_if_not_found=False)
+        narrow = self.env.ref(TROUBLESHOOTING_HOME_ACTION,
+                              raise_if_not_found=False)
+        menu = self.env.ref(TROUBLESHOOTING_HOME_MENU, raise_if_not_found=False)
+        if not home or not narrow:
+            return  # during the installation, before the views load
+        ours = {home.id, narrow.id}
+        # Troubleshooting agents land on the Accueil of their module's menu,
+        # so that the web client opens that module with it.
+        if menu and menu.action and menu.action._name == narrow._name:
+            narrow = menu.action
+        manager = self.env.ref("educonnect_accounts.group_educonnect_manager")
+        troubleshooter = self.env.ref(
+            "educonnect_accounts.group_educonnect_troubleshooter")
+        # The system writes the home action: staff may not write users.
+        for user in self.sudo():
+            if user.share or user.id == SUPERUSER_ID:
+                continue
+            # The user's groups (with the implied ones), not the caller's.
+            if manager in user.groups_id:
+                wanted = home.id
+            elif troubleshooter in user.groups_id:
+                wanted = narrow.id
+            else:
+                wanted = False
+            current = user.action_id.id
+            if current != wanted and (not current or current in ours):
+                user.write({"action_id": wanted})
+
+    @api.model
+    def _educonnect_set_home_actions(self):
+        """At install and update: every member of the staff."""
+        self.sudo().search([("share", "=", False)])._educonnect_set_home_action()
+
+
+class EduconnectDelegationHome(models.Model):
+    """Granting or withdrawing a role moves the user's landing page."""
+    _inherit = "educonnect.delegation"
+
+    @api.model
+    def _sync_user_groups(self, users):
+        super()._sync_user_groups(users)
+        users._educonnect_set_home_action()
+
+    @api.model
+    def _follow_user_groups(self, users, before):
+        super()._follow_user_groups(users, before)
+        users._educonnect_set_home_action()

@@ -65,6 +65,16 @@ class ResCompany(models.Model):
         help="A provisional password printed on a letter expires after "
              "this many months if the account is not activated.")
 
+    educonnect_signin_url = fields.Char(
+        string="Address of the sign-in page",
+        help="The public address printed on the letters, as is (e.g. "
+             "https://ent.college-exemple.fr/web/login). Empty: the "
+             "platform's (system parameter educonnect_accounts.signin_url), "
+             "else its base address followed by /web/login.")
+    educonnect_signin_url_printed = fields.Char(
+        string="Address printed on the letters",
+        compute="_compute_educonnect_signin_url_printed")
+
     _sql_constraints = [
         ("educonnect_uai_unique", "UNIQUE(educonnect_uai)",
          "Another establishment already has this UAI."),
@@ -143,6 +153,37 @@ class ResCompany(models.Model):
             host = url_parse(params.get_param("web.base.url") or "").host
             address = "noreply@%s" % (host if host and "." in host else "localhost")
         return formataddr((self.name, address))
+
+    @api.multi
+    def _educonnect_signin_url(self):
+        """The address printed on the letters: the establishment's, else the
+        instance's, else the platform's base address + /web/login."""
+        self.ensure_one()
+        if self.educonnect_signin_url:
+            return self.educonnect_signin_url.strip()
+        # System parameters are the administrator's; any printer reads these.
+        params = self.env["ir.config_parameter"].sudo()
+        instance = (params.get_param("educonnect_accounts.signin_url") or "").strip()
+        if instance:
+            return instance
+        return (params.get_param("web.base.url") or "").rstrip("/") + "/web/login"
+
+    def _compute_educonnect_signin_url_printed(self):
+        for company in self:
+            company.educonnect_signin_url_printed = \
+                company._educonnect_signin_url()
+
+    @api.constrains("educonnect_signin_url")
+    def _check_educonnect_signin_url(self):
+        for company in self:
+            url = (company.educonnect_signin_url or "").strip()
+            if url and (not url.startswith(("https://", "http://"))
+                        or url_parse(url).host in (None, "", "localhost",
+                                                   "127.0.0.1")):
+                raise ValidationError(_(
+                    "The address of the sign-in page is the public one the "
+                    "pupils and guardians type, e.g. "
+                    "https://ent.college-exemple.fr/web/login."))
 
     @api.constrains("educonnect_letter_validity_months")
     def _check_educonnect_letter_validity(self):

@@ -28,7 +28,8 @@ class ReportAccountList(models.AbstractModel):
         return {
             "doc_ids": docids, "docs": self.env["educonnect.list.wizard"].browse(docids),
             "title": data.get("title", ""), "headers": data.get("headers", []),
-            "rows": data.get("rows", []), "population": data.get("population"),
+            "groups": data.get("groups", []),
+            "population": data.get("population"),
             "company": company,
             "today": fields.Date.from_string(
                 fields.Date.context_today(self)).strftime("%d/%m/%Y"),
@@ -110,12 +111,19 @@ class ReportAccountList(models.AbstractModel):
 
     @api.model
     def _educonnect_pdf(self, rows, title, population, company):
+        """One page (or more) per class, in the rows' order (school order),
+        each under its heading: the pack of each professeur principal."""
         columns = self._educonnect_pdf_columns(population)
+        groups = []
+        for row in rows:
+            if not groups or groups[-1][0] != row["class"]:
+                groups.append((row["class"], []))
+            groups[-1][1].append([row[key] for key, _label in columns])
         return render_standalone_pdf(
             self.env.ref("educonnect_accounts.action_report_account_list"), [],
             {"title": title, "headers": [label for _key, label in columns],
-             "rows": [[row[key] for key, _label in columns] for row in rows],
-             "population": population, "company_id": company.id})
+             "groups": groups, "population": population,
+             "company_id": company.id})
 
 
 class ReportAccountListXlsx(models.AbstractModel):

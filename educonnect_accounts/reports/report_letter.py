@@ -9,17 +9,20 @@ class ReportLetterMixin(models.AbstractModel):
 
     @api.model
     def get_report_values(self, docids, data=None):
+        # By class in school order (the service sorts them already; a letter
+        # printed another way is sorted the same).
         docs = self.env[self._account_model].browse(docids)
+        classes = docs._educonnect_letter_classes()
+        docs = docs.browse([account_id for account_id, _name in classes])
         # The clear passwords come from the action that just set them; a
         # letter printed any other way carries no password.
         passwords = (data or {}).get("passwords") or {}
-        # System parameter: the address printed on the letters.
-        base_url = self.env["ir.config_parameter"].sudo().get_param(
-            "web.base.url") or ""
         return {
-            "doc_ids": docids, "doc_model": self._account_model, "docs": docs,
+            "doc_ids": docs.ids, "doc_model": self._account_model, "docs": docs,
             "passwords": {int(k): v for k, v in passwords.items()},
-            "login_url": base_url.rstrip("/") + "/web/login",
+            "letter_classes": dict(classes),
+            "login_urls": {c.id: c._educonnect_signin_url()
+                           for c in docs.mapped("company_id")},
             "today": fields.Date.from_string(fields.Date.context_today(self)),
             "fmt_date": lambda d: fields.Date.from_string(d).strftime("%d/%m/%Y")
             if d else "",

@@ -25,3 +25,5 @@ from . import test_portal_access
 from . import test_two_establishments
 from . import test_rights_matrix
 from . import test_rights_xmlrpc
+from . import test_accueil_dashboard
+from . import test_class_packs

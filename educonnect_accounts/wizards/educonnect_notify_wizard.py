@@ -78,7 +78,10 @@ class EduconnectNotifyWizard(models.TransientModel):
         if not accounts:
             raise UserError(_("No account left to notify."))
         if len(accounts) > self.env["educonnect.batch"]._threshold():
-            return self._start_batch("notify", accounts, {
+            # In the letters' order (by class): the chunks' PDFs, joined,
+            # make one pack per class.
+            return self._start_batch(
+                "notify", accounts._educonnect_letter_order(), {
                 "notification_type": self.notification_type,
                 "reset_password": self.reset_password,
             }, left_out_count=len(left_out))

@@ -91,6 +91,7 @@ class EduconnectStatsDashboard(models.TransientModel):
         origins = dict(self.env["educonnect.stats.line"]._fields["origin"]
                        ._description_selection(self.env))
         origins["unknown"] = _("N/A")
+        # In school order (the classes' order: 6e → 3e, 2nde → Tle).
         classes = {c.id: c.name for c in self.env["educonnect.class"].with_context(
             active_test=False).search([("company_id", "=", company.id)])}
         mefs = {m.id: m.name for m in self.env["educonnect.mef"].with_context(
@@ -104,7 +105,11 @@ class EduconnectStatsDashboard(models.TransientModel):
         if breakdown == "origin":
             keys = ORIGIN_ROWS
         else:
-            keys = sorted(cells, key=lambda k: (k is None, names.get(k, "")))
+            # The order of ``names`` (classes: school order; MEF: by code),
+            # rows without class or MEF last.
+            rank = {key: n for n, key in enumerate(names)}
+            keys = sorted(cells, key=lambda k: (k is None, rank.get(k, len(rank)),
+                                                names.get(k, "")))
         rows = []
         for key in keys:
             counts = [cells.get(key, {}).get(s, 0) for s in states]
@@ -184,12 +189,21 @@ class ReportStatsXlsx(models.AbstractModel):
     _description = "Account statistics (XLSX)"
 
     def generate_xlsx_report(self, workbook, data, dashboards):
+        # The tabs in the user's language, as the tables (_tables_data).
+        self = self.with_context(
+            lang=self.env.context.get("lang") or self.env.user.lang or "fr_FR")
         values = dashboards[:1]._tables_data()
         bold = workbook.add_format({"bold": True, "bg_color": "#DDE4F0",
                                     "border": 1, "text_wrap": True})
         total = workbook.add_format({"bold": True})
+        populations = {"student": _("Pupils"), "guardian": _("Guardians")}
+        breakdowns = {"origin": _("by origin"), "class": _("by class"),
+                      "mef": _("by MEF")}
         for table in values["tables"]:
-            name = ("%s %s" % (table["population"][:5], table["breakdown"]))[:31]
+            # « Élèves par classe »: the tab says what the table is, in the
+            # user's language (31 characters at most, Excel's limit).
+            name = ("%s %s" % (populations[table["population"]],
+                               breakdowns[table["breakdown"]]))[:31]
             sheet = workbook.add_worksheet(name)
             sheet.write_string(0, 0, table["title"], total)
             sheet.write_string(1, 0, "%s %s" % (_("Last updated on"),

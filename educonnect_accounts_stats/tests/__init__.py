@@ -4,3 +4,4 @@ from . import test_stats_access
 from . import test_stats_installation
 from . import test_stats_rights_matrix
 from . import test_stats_attack_surface
+from . import test_stats_school_order
