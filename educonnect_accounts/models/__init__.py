@@ -6,6 +6,7 @@ from . import ir_attachment
 from . import educonnect_retention
 from . import educonnect_mef
 from . import educonnect_class
+from . import educonnect_siecle_record
 from . import educonnect_account_mixin
 from . import educonnect_account_login
 from . import educonnect_account_activation

@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 
+_ADMINISTRATION = "educonnect_accounts.group_educonnect_manager"
+
 
 class EduconnectStudent(models.Model):
     """A pupil (élève) of an establishment and their EduConnect account."""
     _name = "educonnect.student"
-    _inherit = "educonnect.account.mixin"
+    _inherit = ["educonnect.account.mixin", "educonnect.siecle.record"]
     _description = "Pupil"
     _order = "last_name, first_name, id"
     _educonnect_population = "student"
@@ -18,10 +20,16 @@ class EduconnectStudent(models.Model):
         domain="[('company_id', '=', company_id)]")
     mef_id = fields.Many2one("educonnect.mef", string="MEF", index=True,
                              ondelete="restrict")
-    birth_date = fields.Date(string="Birth date")
-    gender = fields.Selection([("M", "Male"), ("F", "Female")])
-    ine = fields.Char(string="INE", help="National pupil identifier.")
-    birth_name = fields.Char(string="Birth name",
+    # The troubleshooting agent's list of the guide (3.5) shows name, class,
+    # MEF, identifiant, password, state and e-mail: the person's civil data
+    # are for the staff who administer the accounts, on every path (read,
+    # search, export).
+    birth_date = fields.Date(string="Birth date", groups=_ADMINISTRATION)
+    gender = fields.Selection([("M", "Male"), ("F", "Female")],
+                              groups=_ADMINISTRATION)
+    ine = fields.Char(string="INE", help="National pupil identifier.",
+                      groups=_ADMINISTRATION)
+    birth_name = fields.Char(string="Birth name", groups=_ADMINISTRATION,
                              help="NOM_DE_FAMILLE in SIECLE, when the usage "
                                   "name differs.")
     leave_date = fields.Date(string="Leaving date", readonly=True,
