@@ -35,6 +35,7 @@
         "views/res_company_views.xml",
         "views/educonnect_mef_views.xml",
         "views/educonnect_class_views.xml",
+        "views/educonnect_backend_assets.xml",
         "views/educonnect_student_views.xml",
         "views/educonnect_guardian_views.xml",
         "views/educonnect_guardian_link_views.xml",
