@@ -35,3 +35,5 @@ from . import ir_actions_report
 from . import educonnect_batch_job
 from . import queue_job
 from . import ir_rule
+from . import res_users_display
+from . import ir_model_access

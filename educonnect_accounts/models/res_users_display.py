@@ -1,0 +1,21 @@
+"""The administrator's name as staff read it.
+
+Odoo's administrator is named « Administrator » by its installation data
+(never translated): every delegation it made reads « Délégué par
+Administrator », every action it ran « Par Administrator ». Unless the site
+renamed it, it reads in the reader's language.
+"""
+from odoo import SUPERUSER_ID, _, api, models
+
+ODOO_DEFAULT_NAME = "Administrator"
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    @api.multi
+    def name_get(self):
+        result = super().name_get()
+        return [(uid, _("Administrator")
+                 if uid == SUPERUSER_ID and name == ODOO_DEFAULT_NAME else name)
+                for uid, name in result]
