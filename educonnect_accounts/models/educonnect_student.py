@@ -34,8 +34,11 @@ class EduconnectStudent(models.Model):
                                   "name differs.")
     leave_date = fields.Date(string="Leaving date", readonly=True,
                              help="DATE_SORTIE of the last SIECLE import.")
-    guardian_link_ids = fields.One2many("educonnect.guardian.link", "student_id",
-                                        string="Guardians")
+    # Not the troubleshooting agent's (it reads no guardian): without the
+    # groups, the pupil's form would read them for it and fail.
+    guardian_link_ids = fields.One2many(
+        "educonnect.guardian.link", "student_id", string="Guardians",
+        groups="educonnect_accounts.group_educonnect_manager,base.group_portal")
 
     _sql_constraints = [
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",

@@ -6,6 +6,7 @@ educonnect.student ») and the groups allowed as stored, untranslated
 French, and what the document is.
 """
 from odoo import _, api, models
+from odoo.addons.base.ir.ir_model import IrModelAccess as OdooModelAccess
 from odoo.exceptions import AccessError
 
 
@@ -21,6 +22,10 @@ class IrModelAccess(models.Model):
             if not (isinstance(model, str) and model.startswith("educonnect.")):
                 raise
             raise AccessError(self._educonnect_refusal(model, mode))
+
+    # Odoo clears the cache of its (cached) check through this attribute of
+    # the method whenever rights change: the override keeps it.
+    check.clear_cache = OdooModelAccess.check.clear_cache
 
     def _educonnect_refusal(self, model, mode):
         sentences = {

@@ -16,6 +16,8 @@ class ResUsers(models.Model):
     @api.multi
     def name_get(self):
         result = super().name_get()
-        return [(uid, _("Administrator")
-                 if uid == SUPERUSER_ID and name == ODOO_DEFAULT_NAME else name)
-                for uid, name in result]
+        # Outside the comprehension: Odoo's _() finds the language in the
+        # caller's frame (self).
+        label = _("Administrator")
+        return [(uid, label if uid == SUPERUSER_ID and name == ODOO_DEFAULT_NAME
+                 else name) for uid, name in result]

@@ -106,7 +106,7 @@ class TestGenericActionsRefused(AccountActionCase):
             .with_context(lang="fr_FR")
         view = Student.fields_view_get(view_id=form, view_type="form")
         self.assertEqual(set(view["fields"]), {
-            "educonnect_locked", "state", "name", "class_id", "mef_id",
+            "educonnect_locked", "state", "name", "company_id", "class_id", "mef_id",
             "email", "login", "list_password"})
         self.assertIn('edit="0"', view["arch"].replace("false", "0"))
         row = Student.browse(self.mila.id).read(list(view["fields"]))[0]
@@ -115,6 +115,8 @@ class TestGenericActionsRefused(AccountActionCase):
         admin_form = Student.fields_view_get(view_type="form")
         self.assertNotIn("ine", admin_form["fields"])
         self.assertNotIn("birth_date", admin_form["fields"])
+        row = Student.browse(self.mila.id).read(list(admin_form["fields"]))[0]
+        self.assertEqual(row["name"], self.mila.name)
 
 
 class TestGenericActionsRefusedOverXmlRpc(RightsOverXmlRpcCase):
