@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
-_ADMINISTRATION = "educonnect_accounts.group_educonnect_manager"
+# The account administrators, and the pupil (or guardian) on the portal.
+_ADMINISTRATION = "educonnect_accounts.group_educonnect_manager,base.group_portal"
 
 
 class EduconnectStudent(models.Model):
@@ -22,8 +23,7 @@ class EduconnectStudent(models.Model):
                              ondelete="restrict")
     # The troubleshooting agent's list of the guide (3.5) shows name, class,
     # MEF, identifiant, password, state and e-mail: the person's civil data
-    # are for the staff who administer the accounts, on every path (read,
-    # search, export).
+    # are not its, on any path (read, search, export).
     birth_date = fields.Date(string="Birth date", groups=_ADMINISTRATION)
     gender = fields.Selection([("M", "Male"), ("F", "Female")],
                               groups=_ADMINISTRATION)
