@@ -120,6 +120,10 @@ class Walk:
         assert apps, self.b.app_names()
         for app in apps:
             self.b.open_app(app)
+            # The landing page (Discuss) stays until the app's first
+            # action replaces it.
+            self.b.wait(lambda d: not self.b.find_all(".o_mail_chat"),
+                        message="%s does not replace Discuss" % app)
             self.check(app)
             links = [" ".join(a.get_attribute("textContent").split())
                      for a in self.b.find_all(".o_sub_menu .oe_secondary_menu a[data-action-id]")]
@@ -207,9 +211,13 @@ class Walk:
             self.select_first_row(tick=False)
 
     def select_first_row(self, tick=True):
-        box = self.b.find(".o_list_view tbody tr.o_data_row .o_list_record_selector input")
-        if box.is_selected() != tick:
-            self.b.driver.execute_script("arguments[0].click();", box)
+        def toggle():
+            # Looked up again if the list re-renders meanwhile.
+            box = self.b.find(".o_list_view tbody tr.o_data_row "
+                              ".o_list_record_selector input")
+            if box.is_selected() != tick:
+                self.b.driver.execute_script("arguments[0].click();", box)
+        self.b.stable(toggle)
         self.b.idle()
 
     # -- the top bar -------------------------------------------------------------

@@ -48,6 +48,8 @@ class TestStaffReadsFrench(AccountActionCase):
         if admin.name != "Administrator":
             self.skipTest("the administrator was renamed in this database")
         self.assertEqual(admin.name_get()[0][1], "Administrateur")
+        # Its partner too: the author of its messages (a batch's chatter).
+        self.assertEqual(admin.partner_id.name_get()[0][1], "Administrateur")
         # Another user keeps the name it has.
         self.assertEqual(self.fr(self.agent).name_get()[0][1], "test.agent")
 

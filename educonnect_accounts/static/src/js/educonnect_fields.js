@@ -26,7 +26,13 @@ var NotProvidedMixin = {
     },
 };
 
-var EduconnectDate = basicFields.FieldDate.extend(NotProvidedMixin);
+var EduconnectDate = basicFields.FieldDate.extend(NotProvidedMixin, {
+    init: function () {
+        this._super.apply(this, arguments);
+        // As Odoo's widget="date": a datetime shows its date only.
+        this.formatType = 'date';
+    },
+});
 var EduconnectDateTime = basicFields.FieldDateTime.extend(NotProvidedMixin);
 
 /** « Verrouillé » on a locked account, nothing otherwise (lists). */
