@@ -151,11 +151,12 @@ def build(admin, smtp_port, base_url):
             "relationship": "mother" if civility == "MME" else "father"})
     _earlier_in_the_year(admin, college_pupils, guardians)
     director, troubleshooter = _staff(admin, college, lycee)
+    agent = _delegated_agent(admin, college)
     return {
         "college": college, "lycee": lycee, "classes": classes,
         "college_pupils": college_pupils, "lycee_pupils": lycee_pupils,
         "guardians": guardians, "director": director,
-        "troubleshooter": troubleshooter,
+        "troubleshooter": troubleshooter, "agent": agent,
     }
 
 
@@ -265,3 +266,15 @@ def _staff(admin, college, lycee):
             groups["educonnect_accounts.group_educonnect_troubleshooter"],
             groups["base.group_user"]])]})
     return director, troubleshooter
+
+
+def _delegated_agent(admin, college):
+    """The collège's delegated agent (agent délégué); returns its id."""
+    return admin("res.users", "create", {
+        "login": "agent.college", "name": "Sophie Lemaire (agent délégué)",
+        "password": STAFF_PASSWORD, "email": "agent.college@ac-lille.example",
+        "lang": "fr_FR", "tz": "Europe/Paris",
+        "company_id": college, "company_ids": [(6, 0, [college])],
+        "groups_id": [(6, 0, [
+            admin.ref("educonnect_accounts.group_educonnect_manager"),
+            admin.ref("base.group_user")])]})

@@ -38,6 +38,7 @@
         "reports/report_letter_settings_views.xml",
         "views/educonnect_mef_views.xml",
         "views/educonnect_class_views.xml",
+        "views/educonnect_backend_assets.xml",
         "views/educonnect_student_views.xml",
         "views/educonnect_guardian_views.xml",
         "views/educonnect_guardian_link_views.xml",

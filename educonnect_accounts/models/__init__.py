@@ -6,6 +6,7 @@ from . import ir_attachment
 from . import educonnect_retention
 from . import educonnect_mef
 from . import educonnect_class
+from . import educonnect_siecle_record
 from . import educonnect_account_mixin
 from . import educonnect_account_login
 from . import educonnect_account_activation
@@ -38,3 +39,5 @@ from . import queue_job
 from . import ir_rule
 from . import educonnect_signin_self_service
 from . import educonnect_my_account
+from . import res_users_display
+from . import ir_model_access

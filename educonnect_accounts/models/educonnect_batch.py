@@ -50,8 +50,12 @@ class EduconnectBatch(models.Model):
                           help="The options chosen in the wizard (no secret).")
     chunk_ids = fields.One2many("educonnect.batch.chunk", "batch_id",
                                 string="Chunks", readonly=True)
-    total_count = fields.Integer(string="Accounts", readonly=True)
-    done_count = fields.Integer(string="Processed accounts", readonly=True)
+    # The guardian list has a row per pupil–guardian link: a guardian of two
+    # pupils is one account on two rows. The wizard counts accounts, and so
+    # does the batch's name; the progress counts the rows processed.
+    account_count = fields.Integer(string="Accounts", readonly=True)
+    total_count = fields.Integer(string="Rows to process", readonly=True)
+    done_count = fields.Integer(string="Rows processed", readonly=True)
     chunk_count = fields.Integer(string="Chunks to process", readonly=True)
     done_chunk_count = fields.Integer(string="Processed chunks", readonly=True)
     progress = fields.Float(string="Progress (%)", compute="_compute_progress")
@@ -142,13 +146,16 @@ class EduconnectBatch(models.Model):
         size = self._chunk_size()
         chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
         labels = dict(self._fields["action"]._description_selection(self.env))
+        if account_count is None:
+            account_count = self._account_count(source_model, ids)
         # Staff read their batches and never write them (the bookkeeping of
         # a batch is the system's: who, where, which accounts, which file):
         # written as superuser, for the user and establishment of the action.
         # No "created" message: staff members may have no e-mail address.
         batch = self.sudo().with_context(mail_create_nolog=True).create({
             "user_id": self.env.uid, "company_id": self.env.user.company_id.id,
-            "name": "%s (%d)" % (labels[action], account_count or len(ids)),
+            "name": _("%s (%d accounts)") % (labels[action], account_count),
+            "account_count": account_count,
             "action": action, "population": population,
             "source_model": source_model, "options": json.dumps(options),
             "total_count": len(ids), "chunk_count": len(chunks),
@@ -160,6 +167,17 @@ class EduconnectBatch(models.Model):
         batch._queue_next()
         # Handed back as the staff member, who reads it under its rules.
         return batch.sudo(self.env.uid)
+
+    @api.model
+    def _account_count(self, source_model, ids):
+        """How many accounts ``ids`` of ``source_model`` are (the guardians
+        of the rows of the guardian list, counted once)."""
+        if source_model != "educonnect.guardian.link" or not ids:
+            return len(ids)
+        self.env.cr.execute(
+            "SELECT count(DISTINCT guardian_id) FROM educonnect_guardian_link "
+            "WHERE id IN %s", [tuple(ids)])
+        return self.env.cr.fetchone()[0]
 
     def _queue_next(self):
         self.ensure_one()
@@ -195,10 +213,6 @@ class EduconnectBatch(models.Model):
             "name": _("List accounts"), "view_mode": "form", "target": "new",
             "context": {"active_model": records._name, "active_ids": records.ids},
         }
-
-    @api.multi
-    def action_refresh(self):
-        return True
 
     @api.multi
     def action_resume(self):

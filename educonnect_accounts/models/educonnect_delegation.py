@@ -166,15 +166,15 @@ class EduconnectDelegation(models.Model):
     def _educonnect_trace_delegation(self, action):
         # Traces are written by the system only (nobody may create one).
         Trace = self.env["educonnect.account.trace"].sudo()
-        labels = dict(self._fields["role"]._description_selection(self.env))
         for delegation in self:
+            # The role's key: its label is shown in the reader's language.
             Trace.create({
                 "action": action,
                 "user_id": self._educonnect_acting_uid(),
                 "company_id": delegation.company_id.id,
                 "delegate_user_id": delegation.user_id.id,
                 "account_count": 0,
-                "details": labels[delegation.role],
+                "role": delegation.role,
             })
 
     # -- the EduConnect groups of users, kept in step with the delegations ---

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 class EduconnectGuardian(models.Model):
     """A guardian (responsable légal) and their EduConnect account."""
     _name = "educonnect.guardian"
-    _inherit = "educonnect.account.mixin"
+    _inherit = ["educonnect.account.mixin", "educonnect.siecle.record"]
     _description = "Guardian"
     _order = "last_name, first_name, id"
     _educonnect_population = "guardian"

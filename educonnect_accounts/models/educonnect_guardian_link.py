@@ -28,7 +28,7 @@ class EduconnectGuardianLink(models.Model):
     this model is that list, with the account of the guardian alongside.
     """
     _name = "educonnect.guardian.link"
-    _inherit = ["educonnect.field.guard"]
+    _inherit = ["educonnect.field.guard", "educonnect.siecle.record"]
     _description = "Pupil–guardian link"
     _order = "student_name, legal_level, guardian_name, id"
     _rec_name = "guardian_name"

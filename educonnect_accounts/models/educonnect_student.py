@@ -1,10 +1,13 @@
 from odoo import api, fields, models
 
+# The account administrators, and the pupil (or guardian) on the portal.
+_ADMINISTRATION = "educonnect_accounts.group_educonnect_manager,base.group_portal"
+
 
 class EduconnectStudent(models.Model):
     """A pupil (élève) of an establishment and their EduConnect account."""
     _name = "educonnect.student"
-    _inherit = "educonnect.account.mixin"
+    _inherit = ["educonnect.account.mixin", "educonnect.siecle.record"]
     _description = "Pupil"
     _order = "last_name, first_name, id"
     _educonnect_population = "student"
@@ -18,16 +21,24 @@ class EduconnectStudent(models.Model):
         domain="[('company_id', '=', company_id)]")
     mef_id = fields.Many2one("educonnect.mef", string="MEF", index=True,
                              ondelete="restrict")
-    birth_date = fields.Date(string="Birth date")
-    gender = fields.Selection([("M", "Male"), ("F", "Female")])
-    ine = fields.Char(string="INE", help="National pupil identifier.")
-    birth_name = fields.Char(string="Birth name",
+    # The troubleshooting agent's list of the guide (3.5) shows name, class,
+    # MEF, identifiant, password, state and e-mail: the person's civil data
+    # are not its, on any path (read, search, export).
+    birth_date = fields.Date(string="Birth date", groups=_ADMINISTRATION)
+    gender = fields.Selection([("M", "Male"), ("F", "Female")],
+                              groups=_ADMINISTRATION)
+    ine = fields.Char(string="INE", help="National pupil identifier.",
+                      groups=_ADMINISTRATION)
+    birth_name = fields.Char(string="Birth name", groups=_ADMINISTRATION,
                              help="NOM_DE_FAMILLE in SIECLE, when the usage "
                                   "name differs.")
     leave_date = fields.Date(string="Leaving date", readonly=True,
                              help="DATE_SORTIE of the last SIECLE import.")
-    guardian_link_ids = fields.One2many("educonnect.guardian.link", "student_id",
-                                        string="Guardians")
+    # Not the troubleshooting agent's (it reads no guardian): without the
+    # groups, the pupil's form would read them for it and fail.
+    guardian_link_ids = fields.One2many(
+        "educonnect.guardian.link", "student_id", string="Guardians",
+        groups="educonnect_accounts.group_educonnect_manager,base.group_portal")
 
     _sql_constraints = [
         ("siecle_id_company_unique", "UNIQUE(company_id, siecle_id)",

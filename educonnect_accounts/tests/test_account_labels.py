@@ -76,9 +76,14 @@ class TestAccountLabels(TransactionCase):
         from lxml import etree
         arch = etree.fromstring(view["arch"])
         names = [f.get("name") for f in arch.iter("field")]
+        # The columns of 3.1, then « Verrouillé », which the list shows
+        # only when an account of the page is locked (issue 17).
         self.assertEqual(names, ["name", "class_id", "mef_id", "login", "state",
                                  "origin", "notification_date",
-                                 "last_login_date"])
+                                 "last_login_date", "educonnect_locked"])
+        locked = arch.findall("field")[-1]
+        self.assertEqual((locked.get("widget"), locked.get("string")),
+                         ("educonnect_locked", "Verrouillé"))
         self.assertEqual(arch.find("field").get("string"), "Élève")
 
     def test_guardian_list_columns_are_those_of_section_4_1(self):

@@ -396,11 +396,13 @@ class TestRightsOverXmlRpc(RightsOverXmlRpcCase):
         before = traces()
         self.call("agent", "educonnect.student", "read",
                   [[self.ids["pupil_a"]], ["provisional_password"]])
-        self.call("agent", "educonnect.student", "export_data",
-                  [[self.ids["pupil_a"]], ["login", "provisional_password"]])
+        # Odoo's export is refused to staff (issue 17): the guide's list
+        # (« Lister les comptes ») hands out passwords, traced as a list.
+        self.refused("agent", "educonnect.student", "export_data",
+                     [[self.ids["pupil_a"]], ["login", "provisional_password"]])
         self.call("agent", "educonnect.student", "read",
                   [[self.ids["pupil_a"]], ["name"]])
-        self.assertEqual(traces(), before + 2)
+        self.assertEqual(traces(), before + 1)
 
     def test_files_of_letters_and_lists_cannot_be_made_public_or_moved(self):
         """P15: a list of passwords cannot be made downloadable by anyone

@@ -212,7 +212,7 @@ class EduconnectAccountWizardMixin(models.AbstractModel):
         self.write({"step": "done", "result_message": _(
             "%d accounts: the action runs in the background. Follow it in "
             "EduConnect › Background batches; the file will be there.")
-            % len(records)})
+            % batch.account_count})
         action = batch.get_formview_action()
         action["context"] = {}
         return action
