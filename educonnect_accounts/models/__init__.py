@@ -39,5 +39,5 @@ from . import queue_job
 from . import ir_rule
 from . import educonnect_signin_self_service
 from . import educonnect_my_account
-from . import res_users_display
+from . import res_partner
 from . import ir_model_access

@@ -212,6 +212,8 @@ class EduconnectDelegation(models.Model):
                 user.write({"groups_id": commands})
         users.invalidate_cache()
         self.env["ir.rule"].clear_caches()
+        # Their landing page follows their roles.
+        self.env["educonnect.home"]._set_home_action(users)
 
     @api.model
     def _follow_user_groups(self, users, before):
@@ -233,6 +235,7 @@ class EduconnectDelegation(models.Model):
             for company in (user.company_ids if role else []):
                 Delegation.create({"user_id": user.id,
                                    "company_id": company.id, "role": role})
+        self.env["educonnect.home"]._set_home_action(users)
 
     @api.model
     def _drop_companies_left(self, users):

@@ -73,16 +73,14 @@ class EduconnectHome(models.TransientModel):
     def action_open_settings(self):
         return self.env["res.company"].action_educonnect_settings()
 
+    # -- the staff's landing page follows their roles ------------------------
 
-class ResUsersHome(models.Model):
-    """The staff's landing page follows their roles."""
-    _inherit = "res.users"
-
-    @api.multi
-    def _educonnect_set_home_action(self):
+    @api.model
+    def _set_home_action(self, users):
         """Accueil for the staff holding a role (the troubleshooting one for
         troubleshooting agents); nothing for the others. A home action set
-        by the administrator to something else is left alone."""
+        by the administrator to something else is left alone. Called when
+        roles change (``educonnect.delegation``) and at install and update."""
         home = self.env.ref(HOME_ACTION, raise_if_not_found=False)
         narrow = self.env.ref(TROUBLESHOOTING_HOME_ACTION,
                               raise_if_not_found=False)
@@ -98,7 +96,7 @@ class ResUsersHome(models.Model):
         troubleshooter = self.env.ref(
             "educonnect_accounts.group_educonnect_troubleshooter")
         # The system writes the home action: staff may not write users.
-        for user in self.sudo():
+        for user in users.sudo():
             if user.share or user.id == SUPERUSER_ID:
                 continue
             # The user's groups (with the implied ones), not the caller's.
@@ -113,21 +111,7 @@ class ResUsersHome(models.Model):
                 user.write({"action_id": wanted})
 
     @api.model
-    def _educonnect_set_home_actions(self):
+    def _set_home_actions(self):
         """At install and update: every member of the staff."""
-        self.sudo().search([("share", "=", False)])._educonnect_set_home_action()
-
-
-class EduconnectDelegationHome(models.Model):
-    """Granting or withdrawing a role moves the user's landing page."""
-    _inherit = "educonnect.delegation"
-
-    @api.model
-    def _sync_user_groups(self, users):
-        super()._sync_user_groups(users)
-        users._educonnect_set_home_action()
-
-    @api.model
-    def _follow_user_groups(self, users, before):
-        super()._follow_user_groups(users, before)
-        users._educonnect_set_home_action()
+        self._set_home_action(
+            self.env["res.users"].sudo().search([("share", "=", False)]))

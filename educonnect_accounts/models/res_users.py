@@ -27,6 +27,8 @@ from .educonnect_delegation import ROLE_RANK
 _logger = logging.getLogger(__name__)
 
 PASSWORD_MIN_LENGTH = 12
+#: The administrator's name in Odoo's installation data.
+ODOO_ADMIN_NAME = "Administrator"
 PASSWORD_MAX_LENGTH = 256
 
 # A hash of a random password, made once with Odoo's own settings (same
@@ -265,3 +267,16 @@ class ResUsers(models.Model):
                 "UPDATE %s SET last_login_date = now() at time zone 'UTC' "
                 "WHERE user_id = %%s" % table, [self.env.uid])
         return res
+
+    # -- the administrator's name as staff read it ---------------------------
+    @api.multi
+    def name_get(self):
+        # Odoo's administrator is named « Administrator » by its installation
+        # data (never translated): « Délégué par », « Par » and its messages
+        # read it in the reader's language unless the site renamed it.
+        result = super(ResUsers, self).name_get()
+        # Outside the comprehension: Odoo's _() finds the language in the
+        # caller's frame (self).
+        label = _("Administrator")
+        return [(uid, label if uid == SUPERUSER_ID and name == ODOO_ADMIN_NAME
+                 else name) for uid, name in result]

@@ -146,12 +146,12 @@ class TestAccueilDashboard(AccountActionCase):
 
     def test_update_gives_existing_staff_their_accueil(self):
         self.agent.sudo().write({"action_id": False})
-        self.env["res.users"]._educonnect_set_home_actions()
+        self.env["educonnect.home"]._set_home_actions()
         self.assertEqual(self.agent.action_id.id, self.env.ref(
             "educonnect_accounts.educonnect_home_action").id)
 
     def test_a_home_action_chosen_by_the_administrator_stays(self):
         other = self.env.ref("educonnect_accounts.educonnect_student_action")
         self.agent.sudo().write({"action_id": other.id})
-        self.env["res.users"]._educonnect_set_home_actions()
+        self.env["educonnect.home"]._set_home_actions()
         self.assertEqual(self.agent.action_id.id, other.id)
