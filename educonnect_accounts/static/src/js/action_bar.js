@@ -14,9 +14,13 @@ odoo.define('educonnect_accounts.action_bar', function (require) {
  * applied as one facet of the search.
  */
 var core = require('web.core');
-var ListController = require('web.ListController');
-var ListRenderer = require('web.ListRenderer');
 var ListView = require('web.ListView');
+// The EduConnect list (no generic Exporter/Archiver/Supprimer in the Action
+// menu, the « Verrouillé » column only when an account is locked): these
+// lists are EduConnect lists with the action bar on top.
+var educonnectViews = require('educonnect_accounts.views');
+var ListController = educonnectViews.ListController;
+var ListRenderer = educonnectViews.ListRenderer;
 var viewRegistry = require('web.view_registry');
 
 var _t = core._t;

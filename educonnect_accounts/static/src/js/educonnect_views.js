@@ -156,6 +156,7 @@ viewRegistry.add('educonnect_form', EduconnectFormView);
 
 return {
     ListController: EduconnectListController,
+    ListRenderer: EduconnectListRenderer,
     FormController: EduconnectFormController,
 };
 });
