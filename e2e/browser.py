@@ -102,8 +102,16 @@ class Browser:
                          timeout, "no visible %s" % css)
 
     def find_all(self, css):
-        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css)
-                if e.is_displayed()]
+        """The visible elements matching ``css`` (those the web client
+        removes meanwhile are left out)."""
+        found = []
+        for element in self.driver.find_elements(By.CSS_SELECTOR, css):
+            try:
+                if element.is_displayed():
+                    found.append(element)
+            except StaleElementReferenceException:
+                continue
+        return found
 
     def find_text(self, css, text, timeout=TIMEOUT, exact=False):
         """The visible element matching ``css`` whose text is (or contains)

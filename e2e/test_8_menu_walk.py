@@ -1,7 +1,7 @@
 """Scenario 8: the director, the delegated agent and the troubleshooting
 agent of the collège walk every menu of their EduConnect apps: each list,
 the first record of each, every entry of the Action menu (each wizard is
-cancelled), in French, without an error dialog or a console error, and
+cancelled), every link of the Accueil (back to it by its breadcrumb), in French, without an error dialog or a console error, and
 without a word of the committed list e2e/forbidden_words.txt (Odoo's English,
 raw model names). Odoo's generic actions are absent from pupils and
 guardians (Créer, Importer, Exporter, Archiver, Supprimer, Dupliquer), and
@@ -24,6 +24,8 @@ GENERIC = ("Exporter", "Archiver", "Désarchiver", "Supprimer", "Dupliquer",
 # Entries run at once, without a wizard to cancel: their scenarios cover
 # them (2: the activation e-mail sent again).
 NOT_CLICKED = ("Renvoyer le courriel d'activation",)
+# The Accueil's links: the lists its figures count, the settings.
+HOME_LINKS = ".o_content .o_educonnect_home button[name^=action_open]"
 ERROR_DIALOGS = ".modal .o_dialog_warning, .modal .o_dialog_error"
 
 
@@ -125,10 +127,22 @@ class Walk:
             self.b.wait(lambda d: not self.b.find_all(".o_mail_chat"),
                         message="%s does not replace Discuss" % app)
             self.check(app)
-            links = [" ".join(a.get_attribute("textContent").split())
+            links = [(" ".join(a.get_attribute("textContent").split()),
+                      a.get_attribute("data-action-id"))
                      for a in self.b.find_all(".o_sub_menu .oe_secondary_menu a[data-action-id]")]
-            for name in links:
+            for name, action in links:
+                # The page of the menu, not the previous one still shown
+                # (the menu may open the same action again).
+                self.b.driver.execute_script(
+                    "document.querySelectorAll('.o_content > *').forEach("
+                    "function (e) { e.dataset.walked = '1'; });")
                 self.b.open_menu(name)
+                self.b.wait(lambda d, action=action: (
+                    self.state().get("action") == action and self.b.driver.execute_script(
+                        "return !!document.querySelector('.o_content > :not([data-walked])');"))
+                    # A menu opening a wizard (Importer depuis SIECLE).
+                    or self.b.find_all(".modal .modal-dialog"),
+                    message="%s › %s does not open its action" % (app, name))
                 self.walk_page("%s › %s" % (app, name))
 
     def walk_page(self, where):
@@ -180,6 +194,43 @@ class Walk:
                 self.problems.append("%s › %s: « Modifier » on a SIECLE record"
                                      % (self.who, where))
         self.walk_action_menu(where, model, select=False)
+        if model == "educonnect.home":
+            self.walk_home(where)
+
+    def walk_home(self, where):
+        """Every link of the Accueil (the lists its figures count, the
+        establishment's settings), then back to it by the breadcrumb, which
+        names it."""
+        b = self.b
+        self.home_ready()
+        links = [e.get_attribute("name") for e in b.find_all(HOME_LINKS)]
+        if not links:
+            self.problems.append("%s › %s: an Accueil without links" % (self.who, where))
+        for name in links:
+            here = "%s › %s" % (where, name)
+            buttons = [e for e in b.find_all(HOME_LINKS) if e.get_attribute("name") == name]
+            if not buttons:
+                self.problems.append("%s: the link is gone after coming back" % here)
+                continue
+            b.click(buttons[0])
+            b.wait(lambda d: len(b.find_all(".o_control_panel .breadcrumb li")) > 1,
+                   message="%s opens nothing" % here)
+            self.check(here)
+            b.screenshot(here)
+            crumb = " ".join(b.find_all(".o_control_panel .breadcrumb li")[0].text.split())
+            if crumb != "Accueil":
+                self.problems.append("%s: the breadcrumb reads « %s »" % (here, crumb))
+            b.click(b.find_all(".o_control_panel .breadcrumb li a")[0])
+            self.home_ready()
+
+    def home_ready(self):
+        """The Accueil drawn whole (its establishment shown): a button
+        clicked before would act on a form being replaced."""
+        b = self.b
+        b.wait(lambda d: any(e.text.strip() for e in b.find_all(
+            ".o_content .o_educonnect_home .o_field_widget[name=company_id]")),
+            message="the Accueil does not show its establishment")
+        b.idle()
 
     def walk_action_menu(self, where, model, select):
         b = self.b

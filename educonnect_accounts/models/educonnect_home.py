@@ -4,7 +4,7 @@ with the establishment block and the dashboard of its accounts.
 The staff's home action (``res.users.action_id``) is set here, in step with
 their roles, so that signing in opens the Accueil, not Discuss.
 """
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 
 HOME_ACTION = "educonnect_accounts.educonnect_home_action"
 TROUBLESHOOTING_HOME_ACTION = \
@@ -57,6 +57,12 @@ class EduconnectHome(models.TransientModel):
             not self.env.user._educonnect_has_role("manager")
         for home in self:
             home.troubleshooting_only = narrow
+
+    @api.multi
+    def name_get(self):
+        # The breadcrumb back from a dashboard link reads « Accueil », not
+        # the record's technical name (« educonnect.home,3 »).
+        return [(home.id, _("Home")) for home in self]
 
     @api.multi
     def action_choose_establishment(self):
