@@ -82,6 +82,7 @@ class EduconnectDemo(models.AbstractModel):
     def _generate_demo_data(self):
         # Odoo loads demo files again when the addon is updated: generate the
         # school year once; the staff and their roles are completed if missing.
+        self._demo_archive_odoo_demo_user()
         if self.env["educonnect.student"].with_context(
                 active_test=False).search_count([]):
             self._demo_complete()
@@ -98,6 +99,14 @@ class EduconnectDemo(models.AbstractModel):
             {"name": LYCEE["name"]})
         self._demo_establishment(LYCEE, lycee, mefs, generator)
         self._demo_staff(college, lycee)
+
+    def _demo_archive_odoo_demo_user(self):
+        """Odoo's own demo data brings « Demo User », an internal user whom
+        the director would be offered in the delegations: not a member of
+        any school staff, archived."""
+        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
+        if demo_user and demo_user.active:
+            demo_user.active = False
 
     def _demo_lycee(self):
         return self.env["res.company"].search(

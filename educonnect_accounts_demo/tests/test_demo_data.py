@@ -105,3 +105,25 @@ class TestDemoData(SavepointCase):
         count = self.env["educonnect.student"].search_count([])
         self.env["educonnect.demo"]._generate_demo_data()
         self.assertEqual(self.env["educonnect.student"].search_count([]), count)
+
+
+class TestDemoStaffOnly(SavepointCase):
+    """Only the school's staff are offered for delegation in the demo."""
+
+    def test_odoo_demo_user_is_not_offered_for_delegation(self):
+        # As Odoo's demo data of « base » makes it (absent from the test
+        # database, installed without demo data).
+        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
+        if not demo_user:
+            demo_user = self.env["res.users"].create(
+                {"login": "demo", "name": "Demo User"})
+            self.env["ir.model.data"].create({
+                "module": "base", "name": "user_demo", "model": "res.users",
+                "res_id": demo_user.id})
+        demo_user.active = True
+        self.env["educonnect.demo"]._generate_demo_data()
+        self.assertFalse(demo_user.active)
+        offered = self.env["educonnect.delegation"]._fields["user_id"]
+        names = [name for _id, name in self.env[offered.comodel_name]
+                 .name_search("Demo", limit=None)]
+        self.assertNotIn("Demo User", names)
