@@ -57,9 +57,34 @@ def test_director_sees_the_figures_of_the_day_and_the_activation_history(
     # The collège's pupils only, not the lycée's.
     assert int(total[1]) == len(data["college_pupils"])
 
-    director.open_menu("Statistiques", "Historique de l'activation")
-    director.find(".o_graph svg, .o_graph_svg_container svg")
-    director.find(".o_graph .nv-lineChart, .o_graph .nv-line")
-    assert not director.find_all(".o_graph .o_view_nocontent, "
-                                 ".o_graph .oe_view_nocontent")
-    director.screenshot("activation history graph")
+    # Earlier nights, one of them missed (the server was off 3 nights):
+    # each night is placed by its date, the gap shows on the axis.
+    nights = [today() - datetime.timedelta(days=n) for n in (6, 5, 1)]
+    earlier = [admin("educonnect.stats.line", "create", {
+        "date": night.isoformat(), "company_id": data["college"],
+        "population": population, "breakdown": "origin", "origin": "school",
+        "state": "activated", "account_count": 10 + n, "activated_count": 10 + n})
+        for n, night in enumerate(nights) for population in ("student", "guardian")]
+    try:
+        director.open_menu("Statistiques", "Historique de l'activation")
+        director.find(".o_graph svg, .o_graph_svg_container svg")
+        director.find(".o_graph .nv-lineChart, .o_graph .nv-line")
+        assert not director.find_all(".o_graph .o_view_nocontent, "
+                                     ".o_graph .oe_view_nocontent")
+        director.screenshot("activation history graph")
+        # Each point's x is its night's day (counted from the first night),
+        # and the axis is drawn to that scale.
+        days = director.driver.execute_script(
+            "return d3.select('.o_graph svg').datum()[0].values.map(p => p.x);")
+        assert any(all(first + n in days for n in (0, 1, 5, 6)) for first in days), days
+        ticks = director.driver.execute_script(
+            "return Array.from(document.querySelectorAll('.o_graph .nv-x .tick'))"
+            ".map(t => [t.textContent, t.transform.baseVal.consolidate().matrix.e]);")
+        # (The last night's tick is drawn by the axis' maximum.)
+        assert 3 <= len(ticks) <= len(days), (ticks, days)
+        unit = (ticks[-1][1] - ticks[0][1]) / (days[len(ticks) - 1] - days[0])
+        assert unit > 0 and all(abs(x - ticks[0][1] - unit * (day - days[0])) < 2
+                                for (_label, x), day in zip(ticks, days)), (ticks, days)
+        assert any(label.endswith(str(nights[0].year)) for label, _x in ticks), ticks
+    finally:
+        admin("educonnect.stats.line", "unlink", earlier)
