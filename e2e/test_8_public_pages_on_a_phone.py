@@ -81,7 +81,9 @@ def countdown(browser):
     tick = browser.find("#resend_tick")
     assert tick.get_attribute("aria-hidden") == "true"
     seconds = int(TICK_RE.match(" ".join(tick.text.split())).group(1))
-    assert not browser.find("#resend_button").is_enabled()
+    button = browser.find("#resend_button")
+    assert not button.is_enabled()
+    assert button.get_attribute("aria-describedby") == "resend_wait"
     status = browser.driver.find_element(By.CSS_SELECTOR, "#resend_wait")
     assert (status.get_attribute("role"), status.get_attribute("aria-live")) \
         == ("status", "polite")
@@ -280,6 +282,13 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
         guardian.find_text("p", "f***@example.fr")
         started = countdown(guardian)
         assert 1 <= started <= 4, started
+        # From now on, every change of the live region is counted: the
+        # seconds tick elsewhere, it speaks once more, at the end.
+        guardian.driver.execute_script(
+            "window.educonnectLiveWrites = 0; new MutationObserver(function (r) {"
+            "  window.educonnectLiveWrites += r.length; }).observe("
+            "  document.getElementById('resend_wait'),"
+            "  {childList: true, characterData: true, subtree: true});")
         messages, waited = smtp.wait_for(right, seconds=60)
         report("activation code arrived after %.1f s" % waited)
         from smtp_catcher import message_text
@@ -287,6 +296,8 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
         guardian.wait(lambda _d: guardian.find("#resend_button").is_enabled(),
                       timeout=10, message="the button stays disabled")
         assert not guardian.find_all("#resend_tick")
+        assert guardian.driver.execute_script(
+            "return window.educonnectLiveWrites;") == 1
         guardian.find_text("#resend_wait[role=status]",
                            "Vous pouvez maintenant demander un nouveau code.")
         audit(guardian, "renvoi du code possible", report)
