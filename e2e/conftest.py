@@ -2,7 +2,8 @@
 
 bin/test serves a fresh database (copied from the test template) and gives
 its address in E2E_URL and E2E_DB; the suite creates its own data over
-XML-RPC (dataset.py) and its loopback SMTP catcher.
+XML-RPC (dataset.py), its loopback SMTP catcher and, for the scenarios
+that need one, its loopback SMS gateway.
 """
 import os
 import pathlib
@@ -10,6 +11,7 @@ import pytest
 
 import dataset
 from browser import Browser
+from sms_catcher import SmsCatcher
 from smtp_catcher import SmtpCatcher
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -35,6 +37,24 @@ def admin(odoo_url):
 def smtp():
     catcher = SmtpCatcher()
     yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def sms(admin):
+    """The SMS gateway of the served Odoo, for the session: its address and
+    key set as an administrator sets them (system parameters), put back
+    afterwards."""
+    catcher = SmsCatcher()
+    params = {"educonnect.sms_url": catcher.url,
+              "educonnect.sms_api_key": "cle-de-la-suite"}
+    old = {key: admin("ir.config_parameter", "get_param", key)
+           for key in params}
+    for key, value in params.items():
+        admin("ir.config_parameter", "set_param", key, value)
+    yield catcher
+    for key, value in old.items():
+        admin("ir.config_parameter", "set_param", key, value or False)
     catcher.stop()
 
 

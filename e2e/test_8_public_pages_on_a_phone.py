@@ -8,9 +8,12 @@ each page printed in the test output; 0 violations required), is French
 for the browser too (``lang``, validation messages), and asks for codes,
 addresses and passwords with the right keyboard and autocomplete hints.
 A guardian activates with the letter on a phone, changes the address
-before the code is confirmed, is told to wait before a new code, then sees
-each child's account; a locked identifiant is told for how long, the same
-way whether or not it exists."""
+before the code is confirmed, watches the wait before a new code count
+down (the button enabled at its end; a browser without the script is told
+to wait by the server), gets a new code that replaces the first, sees each
+child's account, and confirms a new mobile number with the code received
+by SMS; a locked identifiant is told for how long, the same way whether or
+not it exists."""
 import base64
 import re
 import subprocess
@@ -27,6 +30,8 @@ from test_7_runs_by_itself import as_director, links_of, notify
 CHOSEN = "Le chat dort sur le canapé bleu"
 GUARDIAN = "ROUSSEAU"          # « Non notifié », no e-mail: a letter
 CODE_RE = re.compile(r"<strong>(\d{6})</strong>")
+TICK_RE = re.compile(r"^Vous pourrez demander un nouveau code dans (\d+) s$")
+RESEND_PARAM = "educonnect.code_resend_seconds"
 
 
 @pytest.fixture
@@ -66,6 +71,36 @@ def tab_through(browser, count):
             "return [e.id || e.textContent.trim(),"
             "        s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2];"))
     return stops
+
+
+def countdown(browser):
+    """The seconds the code page shows before « Renvoyer le code » (the
+    visible line, which screen readers skip), checking that the button is
+    disabled meanwhile and that the polite live region holds the wait
+    once, in words."""
+    tick = browser.find("#resend_tick")
+    assert tick.get_attribute("aria-hidden") == "true"
+    seconds = int(TICK_RE.match(" ".join(tick.text.split())).group(1))
+    button = browser.find("#resend_button")
+    assert not button.is_enabled()
+    assert button.get_attribute("aria-describedby") == "resend_wait"
+    status = browser.driver.find_element(By.CSS_SELECTOR, "#resend_wait")
+    assert (status.get_attribute("role"), status.get_attribute("aria-live")) \
+        == ("status", "polite")
+    assert "sr-only" in status.get_attribute("class")
+    browser.wait(lambda _d: re.match(
+        r"^Vous pourrez demander un nouveau code dans \d+ secondes\.$",
+        status.get_attribute("textContent").strip()),
+        message="the live region does not say the wait")
+    return seconds
+
+
+def resend_without_script(browser):
+    """« Renvoyer le code » as a browser without JavaScript sends it (the
+    button enabled): the server decides."""
+    browser.driver.execute_script(
+        "var b = document.getElementById('resend_button');"
+        "b.disabled = false; b.click();")
 
 
 def assert_french_page(browser, title_part):
@@ -134,15 +169,17 @@ def test_every_public_page_passes_axe_at_360_and_1440_px(browsers, data, report)
     assert (code.get_attribute("inputmode"), code.get_attribute("autocomplete"),
             code.get_attribute("pattern")) == ("numeric", "one-time-code", "[0-9]{6}")
     assert attr(visitor, "input#password", "autocomplete") == "new-password"
-    visitor.find_text("#resend_wait", "nouveau code dans 60 secondes")
+    # The wait before a new code, counted down (60 s by default).
+    assert 55 <= countdown(visitor) <= 60
     assert_french_page(visitor, "Saisir le code reçu")
     audit(visitor, "code de récupération", report)
     code.send_keys("12ab")
     submit(visitor, "Confirmer")
     assert validation_message(visitor, "input#code") == \
         "Saisissez les 6 chiffres du code reçu."
-    visitor.click_text("form button[type=submit]", "Renvoyer le code")
+    resend_without_script(visitor)
     visitor.find_text("#educonnect_error", "avant de demander un nouveau code")
+    assert countdown(visitor) <= 60
     audit(visitor, "renvoi trop tôt", report)
 
     visitor.get("/web/login")
@@ -196,7 +233,7 @@ def guardian_letter(admin, data, odoo_url):
 
 
 def test_a_guardian_activates_on_a_phone_and_sees_the_children(
-        browsers, admin, data, smtp, odoo_url, report):
+        browsers, admin, data, smtp, sms, odoo_url, report):
     login, provisional = guardian_letter(admin, data, odoo_url)
     guardian = browsers("guardian")
     guardian.get("/web/login")
@@ -221,22 +258,65 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
     guardian.find("input#email").send_keys(typo)
     submit(guardian, "M'envoyer un code")
     guardian.find("input#code")
+    # The wait before « Renvoyer le code » counts down, the button disabled.
+    first = countdown(guardian)
+    assert 55 <= first <= 60, first
+    guardian.wait(lambda _d: countdown(guardian) < first, timeout=5,
+                  message="the wait does not count down")
     audit(guardian, "code d'activation", report)
+    # A browser without the script: the server asks to wait.
+    resend_without_script(guardian)
+    guardian.find_text("#educonnect_error", "avant de demander un nouveau code")
+    audit(guardian, "renvoi du code trop tôt", report)
     guardian.click_text("a", "Changer d'adresse")
     assert guardian.find("input#email").get_attribute("value") == typo
     audit(guardian, "changer d'adresse", report)
-    guardian.find("input#email").clear()
-    guardian.find("input#email").send_keys(right)
-    submit(guardian, "M'envoyer un code")
-    guardian.find_text("p", "f***@example.fr")
-    guardian.click_text("form button[type=submit]", "Renvoyer le code")
-    guardian.find_text("#educonnect_error", "avant de demander un nouveau code")
-    audit(guardian, "renvoi du code trop tôt", report)
 
-    messages, waited = smtp.wait_for(right, seconds=60)
-    report("activation code arrived after %.1f s" % waited)
-    from smtp_catcher import message_text
-    code = CODE_RE.search(message_text(messages[-1]["message"])).group(1)
+    # A short wait, set as an administrator sets it, to see its end.
+    wait_before = admin("ir.config_parameter", "get_param", RESEND_PARAM)
+    admin("ir.config_parameter", "set_param", RESEND_PARAM, "4")
+    try:
+        guardian.find("input#email").clear()
+        guardian.find("input#email").send_keys(right)
+        submit(guardian, "M'envoyer un code")
+        guardian.find_text("p", "f***@example.fr")
+        started = countdown(guardian)
+        assert 1 <= started <= 4, started
+        # From now on, every change of the live region is counted: the
+        # seconds tick elsewhere, it speaks once more, at the end.
+        guardian.driver.execute_script(
+            "window.educonnectLiveWrites = 0; new MutationObserver(function (r) {"
+            "  window.educonnectLiveWrites += r.length; }).observe("
+            "  document.getElementById('resend_wait'),"
+            "  {childList: true, characterData: true, subtree: true});")
+        messages, waited = smtp.wait_for(right, seconds=60)
+        report("activation code arrived after %.1f s" % waited)
+        from smtp_catcher import message_text
+        old_code = CODE_RE.search(message_text(messages[-1]["message"])).group(1)
+        guardian.wait(lambda _d: guardian.find("#resend_button").is_enabled(),
+                      timeout=10, message="the button stays disabled")
+        assert not guardian.find_all("#resend_tick")
+        assert guardian.driver.execute_script(
+            "return window.educonnectLiveWrites;") == 1
+        guardian.find_text("#resend_wait[role=status]",
+                           "Vous pouvez maintenant demander un nouveau code.")
+        audit(guardian, "renvoi du code possible", report)
+        guardian.click_text("form button[type=submit]", "Renvoyer le code")
+        guardian.find_text("[role=status]", "Un nouveau code a été envoyé")
+        messages, waited = smtp.wait_for(right, count=2, seconds=60)
+        report("new code arrived after %.1f s" % waited)
+        code = CODE_RE.search(message_text(messages[-1]["message"])).group(1)
+        assert code != old_code
+    finally:
+        admin("ir.config_parameter", "set_param", RESEND_PARAM,
+              wait_before or False)
+    # The first code is dead.
+    guardian.find("input#code").send_keys(old_code)
+    guardian.find("input#password").send_keys(CHOSEN)
+    guardian.find("input#confirm").send_keys(CHOSEN)
+    submit(guardian, "Activer mon compte")
+    guardian.find_text("#educonnect_error", "Le code est incorrect ou a expiré")
+    guardian.find("input#code").clear()
     guardian.find("input#code").send_keys(code)
     guardian.find("input#password").send_keys(CHOSEN)
     guardian.find("input#confirm").send_keys(CHOSEN)
@@ -283,6 +363,28 @@ def test_a_guardian_activates_on_a_phone_and_sees_the_children(
                   ["mobile", "mobile_confirmed", "email_confirmed"])[0]
     assert (saved["mobile"], saved["mobile_confirmed"], saved["email_confirmed"]) \
         == ("06 12 34 56 78", False, True)
+
+    # The code arrives by SMS at the gateway (the suite's loopback one).
+    texts, waited = sms.wait_for("+33612345678", seconds=60)
+    report("SMS code arrived after %.1f s" % waited)
+    assert texts[-1]["authorization"] == "Bearer cle-de-la-suite"
+    sms_code = re.search(r"\b(\d{6})\b", texts[-1]["message"]).group(1)
+    code = guardian.find("form.educonnect_mobile_form input#code")
+    code.send_keys("12ab")
+    submit(guardian, "Confirmer mon numéro")
+    assert validation_message(guardian, "form.educonnect_mobile_form input#code") \
+        == "Saisissez les 6 chiffres du code reçu."
+    code.clear()
+    code.send_keys(sms_code)
+    submit(guardian, "Confirmer mon numéro")
+    guardian.find_text(".alert-success[role=status]",
+                       "Votre numéro de téléphone portable est confirmé.")
+    assert not guardian.find_all("form.educonnect_mobile_form")
+    audit(guardian, "numéro confirmé", report)
+    assert admin("educonnect.guardian", "read", [data["guardians"][GUARDIAN]],
+                 ["mobile_confirmed"])[0]["mobile_confirmed"] is True
+    guardian.get("/my")
+    guardian.find_text(".o_educonnect_my_account", "06 12 34 56 78 (confirmé par SMS)")
 
 
 def test_a_locked_identifiant_is_told_for_how_long_known_or_not(

@@ -1,33 +1,45 @@
 /* Public pages of pupils and guardians: the browser's own validation
- * messages in French whatever its language (RGAA 11.10), each shown under
- * its field and tied to it (aria-describedby), and the server's error
- * announced and linked to the field it is about (RGAA 11.10, 7.5).
- * Plain script (no Odoo module): these pages load no web client. */
+ * messages in the page's language whatever the browser's (RGAA 11.10), each
+ * shown under its field and tied to it (aria-describedby), the server's
+ * error announced and linked to the field it is about (RGAA 11.10, 7.5),
+ * and the wait before « Renvoyer le code » counted down.
+ * Plain script (no Odoo module): these pages load no web client, so the
+ * messages are not written here but in the page (#educonnect_messages,
+ * template public_messages), translated by Odoo with the page. */
 (function () {
     "use strict";
+
+    /** The page's message ``key``, its {names} replaced by ``values``;
+     *  null when the page has no such message. */
+    function text(key, values) {
+        var node = document.querySelector("#educonnect_messages [data-key='" + key + "']");
+        if (!node) {
+            return null;
+        }
+        return node.textContent.trim().replace(/\{(\w+)\}/g, function (all, name) {
+            return values && name in values ? String(values[name]) : all;
+        });
+    }
 
     function message(input) {
         var v = input.validity;
         if (v.valueMissing) {
-            return input.type === "email"
-                ? "Saisissez votre adresse électronique."
-                : "Ce champ est obligatoire : complétez-le.";
+            return text(input.type === "email" ? "required_email" : "required");
         }
         if (v.typeMismatch && input.type === "email") {
-            return "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.";
+            return text("email");
         }
         if (v.tooShort) {
-            return "Saisissez au moins " + input.minLength + " caractères (vous en avez saisi " +
-                input.value.length + ").";
+            return text("too_short", {min: input.minLength, length: input.value.length});
         }
         if (v.patternMismatch) {
-            return input.getAttribute("data-pattern-message") ||
-                "Le format de ce champ n'est pas valide.";
+            var pattern = input.getAttribute("data-pattern");
+            return (pattern && text("pattern_" + pattern)) || text("pattern");
         }
         if (v.badInput || v.rangeUnderflow || v.rangeOverflow) {
-            return "Saisissez une date valide (jour, mois, année).";
+            return text("date");
         }
-        return "Ce champ n'est pas valide.";
+        return text("invalid");
     }
 
     function errorFor(input) {
@@ -72,11 +84,63 @@
     function invalid(event) {
         var input = event.target;
         input.setCustomValidity("");
-        var text = message(input);
-        input.setCustomValidity(text);
+        // Without the page's message, the browser's own is shown.
+        var said = message(input) || input.validationMessage;
+        input.setCustomValidity(said);
         var node = errorFor(input);
-        node.textContent = text;
+        node.textContent = said;
         describe(input, node.id, true);
+    }
+
+    /* « Renvoyer le code »: the button is disabled for the wait the server
+     * rendered (#resend_wait, data-seconds), whose seconds tick in a visible
+     * line that screen readers skip (aria-hidden); the polite live region
+     * (#resend_wait, role=status) speaks twice only: at the start, and when
+     * the button becomes available. Without this script the button stays
+     * enabled and the server refuses an early request with the time left. */
+    function countdown() {
+        var status = document.getElementById("resend_wait");
+        var seconds = status && parseInt(status.getAttribute("data-seconds"), 10);
+        var button = status && status.parentNode.querySelector("button[type=submit]");
+        if (!(seconds > 0) || !button || !text("wait_tick")) {
+            return;
+        }
+        var end = Date.now() + seconds * 1000;
+        var tick = document.createElement("p");
+        tick.id = "resend_tick";
+        tick.className = "educonnect_wait";
+        tick.setAttribute("aria-hidden", "true");
+        status.parentNode.insertBefore(tick, status);
+        status.classList.add("sr-only");
+        button.disabled = true;
+        button.setAttribute("aria-describedby", "resend_wait");
+
+        function left() {
+            return Math.max(0, Math.ceil((end - Date.now()) / 1000));
+        }
+        // A live region's first content is not read: it is emptied, then
+        // filled again once, with the wait.
+        status.textContent = "";
+        setTimeout(function () {
+            if (left() > 0) {
+                status.textContent = text("wait_start", {seconds: left()});
+            }
+        }, 150);
+        var timer;
+        function update() {
+            var now = left();
+            if (now > 0) {
+                tick.textContent = text("wait_tick", {seconds: now});
+                return;
+            }
+            clearInterval(timer);
+            tick.parentNode.removeChild(tick);
+            status.textContent = text("wait_over");
+            status.classList.remove("sr-only");
+            button.disabled = false;
+        }
+        update();
+        timer = setInterval(update, 250);
     }
 
     function init() {
@@ -104,6 +168,7 @@
                 field.focus();
             }
         }
+        countdown();
     }
 
     if (document.readyState === "loading") {
