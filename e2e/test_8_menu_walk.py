@@ -206,6 +206,17 @@ class Walk:
         links = [e.get_attribute("name") for e in b.find_all(HOME_LINKS)]
         if not links:
             self.problems.append("%s › %s: an Accueil without links" % (self.who, where))
+        if where.startswith(APPS[1]):
+            # The troubleshooting module's Accueil: pupils only, whatever
+            # else the person may do in the administration module.
+            text = " ".join(b.find(".o_content .o_educonnect_home").text.split())
+            for name in links:
+                if "guardian" in name or "undelivered" in name:
+                    self.problems.append("%s › %s: « %s » on the troubleshooting Accueil"
+                                         % (self.who, where, name))
+            if "Responsables" in text or "module d'administration" in text:
+                self.problems.append("%s › %s: the administration module's Accueil"
+                                     % (self.who, where))
         for name in links:
             here = "%s › %s" % (where, name)
             buttons = [e for e in b.find_all(HOME_LINKS) if e.get_attribute("name") == name]

@@ -9,8 +9,6 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 HOME_ACTION = "educonnect_accounts.educonnect_home_action"
 TROUBLESHOOTING_HOME_ACTION = \
     "educonnect_accounts.educonnect_home_action_troubleshooting"
-TROUBLESHOOTING_HOME_MENU = \
-    "educonnect_accounts.educonnect_troubleshooting_home_menu"
 
 class EduconnectHome(models.TransientModel):
     """Accueil: the establishment being administered, how to choose another,
@@ -90,14 +88,9 @@ class EduconnectHome(models.TransientModel):
         home = self.env.ref(HOME_ACTION, raise_if_not_found=False)
         narrow = self.env.ref(TROUBLESHOOTING_HOME_ACTION,
                               raise_if_not_found=False)
-        menu = self.env.ref(TROUBLESHOOTING_HOME_MENU, raise_if_not_found=False)
         if not home or not narrow:
             return  # during the installation, before the views load
         ours = {home.id, narrow.id}
-        # Troubleshooting agents land on the Accueil of their module's menu,
-        # so that the web client opens that module with it.
-        if menu and menu.action and menu.action._name == narrow._name:
-            narrow = menu.action
         manager = self.env.ref("educonnect_accounts.group_educonnect_manager")
         troubleshooter = self.env.ref(
             "educonnect_accounts.group_educonnect_troubleshooter")

@@ -76,7 +76,10 @@ class EduconnectHomeDashboard(models.AbstractModel):
         }
 
     def _guardians_readable(self):
-        # Troubleshooting agents see pupils only.
+        # Troubleshooting agents see pupils only, and so does everybody in
+        # the troubleshooting module.
+        if self.env.context.get("troubleshooting_home"):
+            return False
         return self.env["educonnect.guardian"].check_access_rights(
             "read", raise_exception=False)
 

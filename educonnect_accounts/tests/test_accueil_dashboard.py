@@ -115,16 +115,24 @@ class TestAccueilDashboard(AccountActionCase):
         self.assertEqual(locked["res_model"], "educonnect.student")
         self.assertEqual(self.opened(self.troubleshooter, locked), self.bernard)
         self.assertEqual(home.guardian_count, 0)
-        # A director in the troubleshooting module gets its Accueil too.
-        self.assertTrue(self.home(self.director,
-                                  troubleshooting_home=True).troubleshooting_only)
+        # A director in the troubleshooting module gets its Accueil too:
+        # pupils only, down to the bars per class.
+        narrow = self.home(self.director, troubleshooting_home=True)
+        self.assertTrue(narrow.troubleshooting_only)
+        self.assertEqual(narrow.guardian_count, 0)
+        self.assertIn("Pupils", narrow.class_rates)
+        self.assertNotIn("Guardians", narrow.class_rates)
+        self.assertIn("Guardians", self.home(self.director).class_rates)
 
     def test_staff_land_on_their_accueil_after_sign_in(self):
         home = self.env.ref("educonnect_accounts.educonnect_home_action")
-        # The Accueil of the troubleshooting module's menu (its own action
-        # once the menu opens it; the web client then opens that module).
+        # The Accueil of the troubleshooting module's menu, narrow for every
+        # role (the web client opens that module with it).
         narrow = self.env.ref(
             "educonnect_accounts.educonnect_troubleshooting_home_menu").action
+        self.assertEqual(narrow, self.env.ref(
+            "educonnect_accounts.educonnect_home_action_troubleshooting"))
+        self.assertIn("troubleshooting_home", narrow.context)
         self.assertEqual(self.director.action_id.id, home.id)
         self.assertEqual(self.agent.action_id.id, home.id)
         self.assertEqual(self.troubleshooter.action_id.id, narrow.id)
