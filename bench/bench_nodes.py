@@ -106,9 +106,18 @@ class Node(object):
         raise SystemExit("node %d did not answer (%s)" % (self.number, self.log))
 
     def kill(self):
-        """SIGKILL to every process of the node (its process group)."""
+        """SIGKILL to every process of the node (its process group); returns
+        once they are all gone (dying takes a moment: until then, a
+        connection to the node may still be accepted)."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(60)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                os.killpg(self.process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.01)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -256,13 +265,15 @@ class NodesLoad(Load):
             time.sleep(0.1)
         self.kill_at = time.time()
         self.victim.kill()
+        self.killed_at = time.time()
+        self.chunks_at_kill = self.batch_row()[2]
         self.event("node %d killed (SIGKILL)%s" % (
             self.victim.number, ", its worker processing chunk %d of the batch"
-            % (batch[2] + 1) if self.killed_job else
+            % (self.chunks_at_kill + 1) if self.killed_job else
             " (no chunk under way on it within 120 s)"), self.kill_at)
-        self.chunks_at_kill = self.batch_row()[2]
+        self.event("its last process gone", self.killed_at)
         self.in_flight_client = [list(e) for e in self.journal
-                                 if e[0] <= self.kill_at
+                                 if e[0] <= self.killed_at
                                  and (e[1] is None or e[1] > self.kill_at)]
         # The batch goes on: a chunk committed after the kill.
         self.watch_job_and_progress(time.time() + self.args.down)
@@ -372,13 +383,15 @@ def report(load, args):
     """The timeline, then each proof; True when all hold."""
     t0 = load.load_start
     entries = access_log(load.access_log)
-    victim, kill_at = load.victim.address, load.kill_at
+    # The node dies between the signal and the end of its last process:
+    # « under way when it was killed » is under way at some time between.
+    victim, kill_at, killed_at = load.victim.address, load.kill_at, load.killed_at
     errors = sorted(load.timed_errors)
     after = [e for e in errors if e[0] >= kill_at]
     if after:
         load.event("first failed request (ended)", after[0][0])
         load.event("last failed request (ended)", after[-1][0])
-    ok_after = [e for e in load.journal if e[0] > kill_at and e[3] is None]
+    ok_after = [e for e in load.journal if e[0] > killed_at and e[3] is None]
     if ok_after:
         load.event("first request started after the kill, answered",
                    min(e[1] for e in ok_after))
@@ -393,13 +406,14 @@ def report(load, args):
     # Requests under way on each node when the victim died (nginx's log).
     under_way = collections.Counter()
     for began, ended, _m, uri, status, upstreams in entries:
-        if began <= kill_at < ended:
+        if began <= killed_at and ended > kill_at:
             under_way[upstreams[0]] += 1
     failed_log = [e for e in entries if e[1] >= kill_at and e[4] >= 500]
-    print("\nWhen node %d was killed: requests under way per node (nginx's "
+    print("\nWhen node %d was killed (its processes gone %.0f ms after the "
+          "signal): requests under way per node (nginx's "
           "log, staff and runner): %s; in the sessions' own journal: %d. "
           "Answers ≥ 500 after the kill in nginx's log: %d (%s)." % (
-              load.victim.number,
+              load.victim.number, (killed_at - kill_at) * 1000,
               ", ".join("%s: %d" % kv for kv in sorted(under_way.items()))
               or "none", len(load.in_flight_client), len(failed_log),
               ", ".join("%s %s %d via %s" % (e[2], e[3], e[4], ",".join(e[5]))
@@ -408,7 +422,7 @@ def report(load, args):
     checks.append((
         "failed requests (sessions) ≤ under way on the killed node",
         len(staff_failed) <= under_way[victim] and all(
-            e[0] <= kill_at for e in staff_failed),
+            e[0] <= killed_at for e in staff_failed),
         "%d failed, %d were under way on node %d" % (
             len(staff_failed), under_way[victim], load.victim.number)))
 
