@@ -188,7 +188,8 @@ class NodesLoad(Load):
         for client in list(self.clients):
             try:
                 info = client.call("/web/session/get_session_info", {})
-                valid += bool(info.get("uid"))
+                valid += bool(info.get("uid")) and client.session_id == \
+                    client.http.cookies.get("session_id") == info["session_id"]
             except Exception:  # noqa: BLE001 - not signed in any more
                 pass
         return valid
@@ -438,7 +439,8 @@ def report(load, args):
         sign_ins == len(load.clients) and valid == len(load.clients)
         and len(served_after) > 0,
         "%d sessions, %d sign-ins in all, %d requests answered after the kill, "
-        "%d sessions still signed in at the end" % (
+        "%d sessions still signed in at the end with the cookie of their "
+        "sign-in" % (
             len(load.clients), sign_ins, len(served_after), valid)))
 
     # The restarted node took traffic.

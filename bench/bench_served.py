@@ -75,6 +75,8 @@ class Client(object):
         if not result.get("uid"):
             raise RpcError("login failed for %s" % login)
         self.context = result["user_context"]
+        # The session cookie of this sign-in (Odoo gives a new one).
+        self.session_id = self.http.cookies.get("session_id")
 
     def call_kw(self, model, method, args, kwargs=None):
         kwargs = dict(kwargs or {})
