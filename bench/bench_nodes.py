@@ -300,15 +300,13 @@ class NodesLoad(Load):
         while time.time() < until:
             batch = self.batch_row()
             if self.killed_job and not self.requeue_seen:
-                state = sql(self.args.database,
-                            "SELECT state FROM queue_job WHERE uuid = %s",
-                            [self.killed_job])[0][0]
-                if state != "started":
+                # The watchdog counts the interruption as it requeues the
+                # job (which another worker may start at once).
+                if sql(self.args.database, "SELECT coalesce(interruption_count, 0) "
+                       "FROM educonnect_batch WHERE id = %s", [batch[0]])[0][0]:
                     self.requeue_seen = True
-                    self.event("killed job put back in the queue (%s)" % (
-                        "by node %s's watchdog" % self.requeued_by()
-                        if state in ("pending", "enqueued") else
-                        "no: it ended « %s »" % state))
+                    self.event("killed job put back in the queue (by node "
+                               "%s's watchdog)" % self.requeued_by())
             if batch[2] > self.chunks_at_kill and \
                     "first chunk committed after the kill" not in self.events:
                 self.event("first chunk committed after the kill")
