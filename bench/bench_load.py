@@ -148,8 +148,12 @@ class Load(object):
         with self.lock:
             self.errors.append(message)
 
+    def client(self):
+        """A new JSON-RPC session to the served Odoo."""
+        return Client(self.base, self.args.database)
+
     def staff(self, login):
-        client = Client(self.base, self.args.database)
+        client = self.client()
         try:
             # Warm-up, not measured: each worker loads the registry on its
             # first request.
@@ -190,7 +194,7 @@ class Load(object):
             self.done.wait(rand.uniform(0.5, 1.5) * self.args.think)
 
     def notifier(self, login):
-        client = Client(self.base, self.args.database)
+        client = self.client()
         try:
             client.login(login, PASSWORD)
             began = time.time()
@@ -209,17 +213,27 @@ class Load(object):
         except Exception as exc:  # noqa: BLE001
             self.error("notifier: %s" % exc)
         finally:
-            # At least --min-duration seconds of measured searches.
-            time.sleep(max(0, self.args.min_duration
-                           - (time.time() - self.load_start)))
+            self.before_stop()
             self.done.set()
+
+    def before_stop(self):
+        """The batch is over: the sessions go on at least --min-duration
+        seconds of measured searches."""
+        time.sleep(max(0, self.args.min_duration
+                       - (time.time() - self.load_start)))
 
     def _follow_batch(self, client, batch_id, began):
         """The batch's progress until it ends, then its PDF downloaded."""
         progress = []
+        batch = {}
         while time.time() - self.start < self.args.duration:
-            batch = client.call_kw("educonnect.batch", "read", [[batch_id], [
-                "state", "progress", "attachment_id"]])[0]
+            try:
+                batch = client.call_kw("educonnect.batch", "read", [[batch_id], [
+                    "state", "progress", "attachment_id"]])[0]
+            except Exception as exc:  # noqa: BLE001 - counted, then again
+                self.error("notifier: %s" % exc)
+                time.sleep(1)
+                continue
             progress.append(batch["progress"])
             if batch["state"] in ("done", "failed"):
                 break
@@ -227,9 +241,9 @@ class Load(object):
         finished = time.time() - began
         pdf = client.http.get("%s/web/content/%d?download=true" % (
             self.base, batch["attachment_id"][0]), timeout=120).content \
-            if batch["attachment_id"] else b""
+            if batch.get("attachment_id") else b""
         self.batch.update(
-            state=batch["state"], total=finished, pdf=len(pdf),
+            id=batch_id, state=batch.get("state"), total=finished, pdf=len(pdf),
             is_pdf=pdf.startswith(b"%PDF"),
             progress=sorted(set(int(p) for p in progress)))
 

@@ -38,23 +38,36 @@ class RpcError(Exception):
 
 
 class Client(object):
-    """JSON-RPC as the web client calls it, in one session."""
+    """JSON-RPC as the web client calls it, in one session. With a
+    ``journal`` (a list shared by clients), each call appends its entry
+    ``[began, ended, path, error]`` when it starts and fills it when it
+    ends (``ended`` None: still under way; ``error`` None: it succeeded)."""
     ids = itertools.count(1)
 
-    def __init__(self, base, db):
+    def __init__(self, base, db, journal=None):
         self.base, self.db = base, db
         self.http = requests.Session()
+        self.journal = journal
 
     def call(self, path, params):
-        response = self.http.post(self.base + path, timeout=120, json={
-            "jsonrpc": "2.0", "method": "call", "params": params,
-            "id": next(self.ids)})
-        response.raise_for_status()
-        data = response.json()
-        if data.get("error"):
-            raise RpcError(data["error"].get("data", {}).get("message")
-                           or data["error"].get("message"))
-        return data["result"]
+        entry = [time.time(), None, path, None]
+        if self.journal is not None:
+            self.journal.append(entry)
+        try:
+            response = self.http.post(self.base + path, timeout=120, json={
+                "jsonrpc": "2.0", "method": "call", "params": params,
+                "id": next(self.ids)})
+            response.raise_for_status()
+            data = response.json()
+            if data.get("error"):
+                raise RpcError(data["error"].get("data", {}).get("message")
+                               or data["error"].get("message"))
+            return data["result"]
+        except Exception as exc:
+            entry[3] = str(exc) or type(exc).__name__
+            raise
+        finally:
+            entry[1] = time.time()
 
     def login(self, login, password):
         result = self.call("/web/session/authenticate", {
@@ -62,6 +75,8 @@ class Client(object):
         if not result.get("uid"):
             raise RpcError("login failed for %s" % login)
         self.context = result["user_context"]
+        # The session cookie of this sign-in (Odoo gives a new one).
+        self.session_id = self.http.cookies.get("session_id")
 
     def call_kw(self, model, method, args, kwargs=None):
         kwargs = dict(kwargs or {})

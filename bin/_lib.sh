@@ -135,9 +135,11 @@ ensure_postgres() {
     pg_ok || die "PostgreSQL started but user '$USER' cannot connect: create the role (createuser -s $USER) or set PGUSER."
 }
 
-# write_config FILE HTTP_PORT DBFILTER [EXTRA OPTION LINES]
+# write_config FILE HTTP_PORT DBFILTER [EXTRA OPTION LINES] [QUEUE_JOB LINES]
+# The last argument is the [queue_job] section (default: the runner on, two
+# jobs at a time, sent to this server's own HTTP port).
 write_config() {
-    local conf="$1" port="$2" dbfilter="$3" extra="${4:-}" odoo_dir keyfile="$VAR/educonnect.key"
+    local conf="$1" port="$2" dbfilter="$3" extra="${4:-}" queue_job="${5:-channels = root:2}" odoo_dir keyfile="$VAR/educonnect.key"
     odoo_dir="$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')"
     if [ ! -s "$keyfile" ]; then
         step "Generating the provisional-password encryption key (var/educonnect.key, kept out of the database)"
@@ -169,7 +171,7 @@ write_config() {
         echo "educonnect_secret_key = $(cat "$keyfile")"
         [ -n "$extra" ] && echo "$extra"
         echo "[queue_job]"
-        echo "channels = root:2"
+        echo "$queue_job"
     } > "$conf" )
     chmod 600 "$conf"
 }
@@ -227,15 +229,28 @@ ensure_nginx() {
     fi
 }
 
-# start_proxy NAME PUBLIC_PORT ODOO_PORT: nginx on PUBLIC_PORT in front of a
-# multi-process Odoo on ODOO_PORT, as Odoo is deployed: the long-polling
-# requests (Discuss, notifications) to Odoo's gevent process (ODOO_PORT+3),
-# everything else to the HTTP workers, the client's address passed on
-# (Odoo's proxy_mode; the sign-in throttling counts per address). The access
-# log leaves out query strings (activation links carry a token). Sets
-# PROXY_PID.
-start_proxy() {
-    local name="$1" public="$2" port="$3" dir="$VAR/nginx-$1"
+# balancer_config NAME PUBLIC_PORT ODOO_PORT...: nginx's configuration
+# (var/nginx-NAME/nginx.conf) on PUBLIC_PORT in front of one or more
+# multi-process Odoo servers (nodes), as Odoo is deployed: the long-polling
+# requests (Discuss, notifications) to each node's gevent process (its port
+# + 3), everything else to its HTTP workers, the client's address passed on
+# (Odoo's proxy_mode; the sign-in throttling counts per address).
+#
+# With several nodes, nginx balances them round robin with passive health
+# checks: a node that refuses a connection (stopped, killed) is left out for
+# 5 s (max_fails=1, fail_timeout=5s) and the request goes to the next node
+# at once (proxy_next_upstream: error, timeout and 502-504 answers; a POST
+# already sent to a node is never sent again: its effect is unknown). The
+# access log says which node answered (node=, none to visitors) and when
+# (end=, with the duration before it); it leaves out query strings
+# (activation links carry a token).
+balancer_config() {
+    local name="$1" public="$2" dir="$VAR/nginx-$1" port web="" poll=""
+    shift 2
+    for port in "$@"; do
+        web+="        server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
+        poll+="        server 127.0.0.1:$((port + 3)) max_fails=1 fail_timeout=5s;"$'\n'
+    done
     mkdir -p "$dir/tmp"
     cat > "$dir/nginx.conf" <<NGINX
 daemon off;
@@ -245,9 +260,9 @@ user $(id -un);
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
-events { worker_connections 512; }
+events { worker_connections 1024; }
 http {
-    log_format educonnect '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status \$body_bytes_sent \$request_time';
+    log_format educonnect '\$remote_addr [\$time_local] "\$request_method \$uri \$server_protocol" \$status \$body_bytes_sent \$request_time node=\$upstream_addr end=\$msec';
     access_log $dir/access.log educonnect;
     client_body_temp_path $dir/tmp/body;
     proxy_temp_path $dir/tmp/proxy;
@@ -258,17 +273,59 @@ http {
     client_body_buffer_size 1m;
     proxy_read_timeout 720s;
     proxy_connect_timeout 10s;
+    proxy_next_upstream error timeout http_502 http_503 http_504;
     proxy_set_header Host \$http_host;
     proxy_set_header X-Forwarded-Host \$http_host;
     proxy_set_header X-Forwarded-For \$remote_addr;
     proxy_set_header X-Forwarded-Proto \$scheme;
+    upstream odoo_web {
+$web    }
+    upstream odoo_longpolling {
+$poll    }
     server {
         listen 127.0.0.1:$public;
-        location /longpolling { proxy_pass http://127.0.0.1:$((port + 3)); }
-        location / { proxy_pass http://127.0.0.1:$port; }
+        location /longpolling { proxy_pass http://odoo_longpolling; }
+        location / { proxy_pass http://odoo_web; }
     }
 }
 NGINX
+    echo "$dir/nginx.conf"
+}
+
+# start_balancer NAME: nginx with the configuration balancer_config wrote.
+# Sets PROXY_PID.
+start_balancer() {
+    local dir="$VAR/nginx-$1"
     nginx -p "$dir" -c "$dir/nginx.conf" 2>>"$dir/error.log" &
     PROXY_PID=$!
+}
+
+# start_proxy NAME PUBLIC_PORT ODOO_PORT: nginx on PUBLIC_PORT in front of
+# one multi-process Odoo on ODOO_PORT. Sets PROXY_PID.
+start_proxy() {
+    balancer_config "$1" "$2" "$3" >/dev/null
+    start_balancer "$1"
+}
+
+# node_configs NAME DB PUBLIC_PORT N: the configurations of N Odoo nodes
+# serving DB behind the balancer on PUBLIC_PORT, var/NAME-node<i>.conf
+# (node i on PUBLIC_PORT + 10 i, its long-polling on + 3), and the
+# balancer's. One data_dir for all (filestore and sessions shared); the
+# queue_job runner on node 1 only, sending the jobs through the balancer
+# (so they run on every node); the other nodes' runners off (channel root
+# of capacity 0: queue_job does not start it). Prints the configurations.
+node_configs() {
+    local name="$1" db="$2" public="$3" count="$4" i port ports=()
+    for i in $(seq 1 "$count"); do
+        port=$((public + 10 * i))
+        ports+=("$port")
+        if [ "$i" = 1 ]; then
+            write_config "$VAR/$name-node$i.conf" "$port" "^${db}\$" "proxy_mode = True" \
+                "$(printf 'channels = root:2\nhost = 127.0.0.1\nport = %s' "$public")"
+        else
+            write_config "$VAR/$name-node$i.conf" "$port" "^${db}\$" "proxy_mode = True" "channels = root:0"
+        fi
+        echo "$VAR/$name-node$i.conf"
+    done
+    balancer_config "$name" "$public" "${ports[@]}" >/dev/null
 }

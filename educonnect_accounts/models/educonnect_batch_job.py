@@ -18,9 +18,14 @@ When a job cannot go on, the batch says so instead of waiting forever:
   administrator); the batch is « Échoué » too, and its owner may resume it
   (the chunks already done stay done);
 - a job left « started » by a worker that died (killed at the time limit,
-  out of memory, server stopped) is put back in the queue by a cron after
-  ``batch_job_timeout`` minutes (15 by default), at most
-  ``MAX_INTERRUPTIONS`` times, after which the batch fails.
+  out of memory, server stopped, a whole application node lost) is put back
+  in the queue by a cron (every minute, on whichever node runs it): at once
+  when its batch's row lock is free — a job holds it as long as it works on
+  a chunk, and PostgreSQL frees it when the worker's connection dies — and
+  in any case after ``batch_job_timeout`` minutes (15 by default); at most
+  ``MAX_INTERRUPTIONS`` times, after which the batch fails. A job left
+  « enqueued » by a job runner that died while handing it over is put back
+  the same way.
 
 Secrets: the jobs' arguments are the batch record only; the partial files
 (letters PDF of a chunk, encrypted rows of a list) are attachments of the
@@ -48,6 +53,10 @@ from .educonnect_account_mixin import ACCOUNT_MODELS, ACTION_ROLES
 _logger = logging.getLogger(__name__)
 
 MAX_INTERRUPTIONS = 3
+#: Seconds a job may be « started » (or « enqueued ») without holding its
+#: batch's lock: queue_job commits « started » just before the job takes
+#: the lock, milliseconds apart; after this, nobody works on it any more.
+DEAD_JOB_GRACE = 30
 #: Errors that are an answer to give the staff member, not a bug.
 REFUSALS = (AccessError, MissingError, UserError, ValidationError)
 
@@ -258,18 +267,40 @@ class EduconnectBatchJob(models.Model):
 
     @api.model
     def _requeue_interrupted_jobs(self):
-        """Cron: the jobs of batches left « started » for longer than the
-        timeout by a worker that died go back to the queue (a chunk is
-        processed again from its start: nothing of it was committed); after
-        ``MAX_INTERRUPTIONS``, the job fails, and its batch with it."""
-        limit = fields.Datetime.to_string(fields.Datetime.from_string(
-            fields.Datetime.now()) - timedelta(minutes=self._job_timeout()))
+        """Cron: the jobs of batches that nobody performs any more go back
+        to the queue (a chunk is processed again from its start: nothing
+        of it was committed): those « started » or « enqueued » for more
+        than ``DEAD_JOB_GRACE`` seconds whose batch is not locked (their
+        worker died: its connection, and the lock, went with it), and
+        those « started » for longer than the timeout (a worker stuck).
+        After ``MAX_INTERRUPTIONS``, the job fails, and its batch with it."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        limit = fields.Datetime.to_string(
+            now - timedelta(minutes=self._job_timeout()))
+        grace = fields.Datetime.to_string(
+            now - timedelta(seconds=DEAD_JOB_GRACE))
         # A cron of the system: the job queue and every owner's batches.
-        jobs = self.env["queue.job"].sudo().search([
+        Job = self.env["queue.job"].sudo()
+        stuck = Job.search([
             ("model_name", "=", self._name), ("state", "=", "started"),
             ("date_started", "<=", limit)])
-        batches = self.sudo().search([("job_uuid", "in", jobs.mapped("uuid"))])
+        candidates = Job.search([
+            ("model_name", "=", self._name), ("id", "not in", stuck.ids),
+            "|", "&", ("state", "=", "started"), ("date_started", "<=", grace),
+            "&", ("state", "=", "enqueued"), ("date_enqueued", "<=", grace)])
+        batches = self.sudo().search([("job_uuid", "in", (
+            stuck | candidates).mapped("uuid"))])
         by_uuid = {batch.job_uuid: batch for batch in batches}
+        # Batches whose row no job holds (SKIP LOCKED answers those only;
+        # the cron holds them until it commits, a moment).
+        free = set()
+        if candidates:
+            self.env.cr.execute(
+                "SELECT id FROM educonnect_batch WHERE id IN %s "
+                "FOR UPDATE SKIP LOCKED", [tuple(batches.ids or [0])])
+            free = {row[0] for row in self.env.cr.fetchall()}
+        jobs = stuck | candidates.filtered(
+            lambda j: j.uuid not in by_uuid or by_uuid[j.uuid].id in free)
         for job_record in jobs:
             batch = by_uuid.get(job_record.uuid)
             count = (batch.interruption_count if batch else 0) + 1
@@ -278,13 +309,14 @@ class EduconnectBatchJob(models.Model):
             if count >= MAX_INTERRUPTIONS:
                 job_record.write({
                     "state": "failed",
-                    "exc_info": "Interrupted %d times (worker stopped for "
-                                "more than %d minutes)." % (
+                    "exc_info": "Interrupted %d times (its worker died, or "
+                                "was stuck for more than %d minutes)." % (
                                     count, self._job_timeout())})
             else:
-                _logger.warning("EduConnect batch job %s interrupted (started "
-                                "at %s): put back in the queue.",
-                                job_record.uuid, job_record.date_started)
+                _logger.warning("EduConnect batch job %s interrupted (%s, "
+                                "started at %s): put back in the queue.",
+                                job_record.uuid, job_record.state,
+                                job_record.date_started)
                 job_record.requeue()
         return len(jobs)
 

@@ -110,6 +110,11 @@ class TestBatchKilledWorker(unittest.TestCase):
                        "AND model_name = 'educonnect.batch'")
             return state + cr.fetchone()
 
+    def batch_count(self):
+        with self.env() as cr:
+            cr.execute("SELECT count(*) FROM educonnect_batch")
+            return cr.fetchone()[0]
+
     def wait_for(self, condition, timeout, what):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -126,7 +131,9 @@ class TestBatchKilledWorker(unittest.TestCase):
 
     def queue_batch(self):
         """An agent of the main establishment starts a (re)notification
-        with a password reset of PUPILS pupils: CHUNK pupils per chunk."""
+        with a password reset of PUPILS pupils: CHUNK pupils per chunk
+        (the tests share the database: each its own agent and pupils)."""
+        tag = "%02d" % (self.batch_count() + 1)
         with odoo.api.Environment.manage(), self.env() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             Param = env["ir.config_parameter"]
@@ -134,16 +141,17 @@ class TestBatchKilledWorker(unittest.TestCase):
             Param.set_param("educonnect_accounts.batch_chunk_size", str(CHUNK))
             company = env.ref("base.main_company")
             agent = env["res.users"].with_context(no_reset_password=True).create({
-                "name": "kill.agent", "login": "kill.agent", "lang": "fr_FR",
+                "name": "kill.agent" + tag, "login": "kill.agent" + tag,
+                "lang": "fr_FR",
                 "company_id": company.id, "company_ids": [(6, 0, company.ids)],
                 "groups_id": [(6, 0, [env.ref(
                     "educonnect_accounts.group_educonnect_manager").id])]})
             klass = env["educonnect.class"].create(
-                {"name": "6 K", "company_id": company.id})
+                {"name": "6 K" + tag, "company_id": company.id})
             pupils = env["educonnect.student"]
             for n in range(PUPILS):
                 pupils |= pupils.create({
-                    "last_name": "KILL%02d" % n, "first_name": "Élève",
+                    "last_name": "KILL%s %02d" % (tag, n), "first_name": "Élève",
                     "class_id": klass.id, "company_id": company.id})
             wizard = env(user=agent)["educonnect.notify.wizard"].with_context(
                 active_model=pupils._name, active_ids=pupils.ids,
@@ -184,6 +192,65 @@ class TestBatchKilledWorker(unittest.TestCase):
         self.start_server()
         self.wait_for(lambda s: s[0] in ("done", "failed"), 300,
                       "the batch finished after the restart")
+        self.stop_server()
+        self.assert_done_once_each(chunks)
+
+    def watchdog(self):
+        """The cron another node runs every minute, run now; what it
+        returned (jobs put back in the queue), committed."""
+        with odoo.api.Environment.manage(), self.env() as cr:
+            return api.Environment(cr, SUPERUSER_ID, {})[
+                "educonnect.batch"]._requeue_interrupted_jobs()
+
+    def started_a_minute_ago(self):
+        """Past the grace a job has to take its batch's lock (time passing
+        without waiting for it)."""
+        with self.env() as cr:
+            cr.execute("UPDATE queue_job SET date_started = date_started - "
+                       "interval '1 minute' WHERE state = 'started' "
+                       "AND model_name = 'educonnect.batch'")
+            return cr.rowcount
+
+    def test_a_node_killed_mid_batch_its_job_is_requeued_at_once_by_the_other(self):
+        """Two application nodes: one is killed while its worker processes a
+        chunk. The survivor's watchdog puts the job back in the queue within
+        a minute (its batch's lock went with the dead connection), not after
+        the 15-minute timeout, and leaves alone a job that a live worker
+        performs (it holds the lock), however long it has been started."""
+        self.queue_batch()
+        chunks = PUPILS // CHUNK
+        self.start_server()
+        self.wait_for(lambda s: s[1] >= 1 and s[3], 300,
+                      "a chunk committed and the next one under way")
+        time.sleep(0.3)
+        if self.started_a_minute_ago():
+            self.assertEqual(self.watchdog(), 0,
+                             "a job a live worker performs was requeued")
+        self.wait_for(lambda s: s[1] >= 2 and s[3], 300,
+                      "two chunks committed and the next one under way")
+        self.stop_server(signal.SIGKILL)
+        state, done, _total, started = self.batch_state()
+        self.assertLess(done, chunks)
+        self.assertEqual((state, started), ("running", 1))
+        # Within the grace, the job may still be taking its lock: kept.
+        self.assertEqual(self.watchdog(), 0)
+        self.assertEqual(self.started_a_minute_ago(), 1)
+        # PostgreSQL notices the dead connection (and frees the lock) a
+        # moment after the kill.
+        deadline = time.time() + 30
+        while not self.watchdog():
+            self.assertLess(time.time(), deadline, "the killed job was never "
+                            "put back in the queue")
+            time.sleep(0.5)
+        self.assertEqual(self.batch_state()[3], 0)
+        with self.env() as cr:
+            cr.execute("SELECT interruption_count FROM educonnect_batch "
+                       "WHERE id = %s", [self.batch_id])
+            self.assertEqual(cr.fetchone()[0], 1)
+        # The other node (no blanket requeue before it starts) finishes it.
+        self.start_server()
+        self.wait_for(lambda s: s[0] in ("done", "failed"), 300,
+                      "the batch finished on the other node")
         self.stop_server()
         self.assert_done_once_each(chunks)
 
