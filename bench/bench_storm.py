@@ -23,6 +23,12 @@ like browsers:
    one user per account, no login twice; and every pupil signs in over HTTP
    with the password chosen.
 
+The machine may be shared: besides the wall-clock rates, the bench counts
+the CPU seconds the site used (Odoo's processes, nginx's, the PostgreSQL
+backends of the bench database) per sign-in and per activation, and the
+CPU seconds of one hash: their ratio is the hash's share of the work,
+whatever the other processes took. The clients' own CPU is counted apart.
+
 The clients come from many loopback addresses (127.0.1.x), one per
 « school »: nginx passes each client's address to Odoo (X-Forwarded-For from
 ``$remote_addr``, never the client's own header; Odoo in proxy mode), so
