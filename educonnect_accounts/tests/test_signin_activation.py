@@ -87,11 +87,21 @@ class TestLetterActivation(SigninCase):
         _session, old = self.web_login(login, provisional)
         self.assertEqual(old.status_code, 200)
         self.assertIn("Identifiant ou mot de passe incorrect", old.text)
+        with committed_env() as env:
+            logged = len(env["educonnect.student"].browse(pupil_id).user_id.log_ids)
         again, ok = self.web_login(login, CHOSEN)
         self.assert_login_ok(ok)
         self.assert_signed_in_portal(again)
         last = self.account("educonnect.student", pupil_id)["last_login_date"]
-        self.assertEqual(last[:10], datetime.datetime.utcnow().strftime("%Y-%m-%d"))
+        today = datetime.datetime.utcnow().strftime("%Y-%m-%d")
+        self.assertEqual(last[:10], today)
+        # Odoo's own record of it too (the users' « Dernière connexion »):
+        # one entry more, the pupil's, today.
+        with committed_env() as env:
+            user = env["educonnect.student"].browse(pupil_id).user_id
+            self.assertEqual(len(user.log_ids), logged + 1)
+            self.assertEqual((user.log_ids[0].create_uid, user.login_date[:10]),
+                             (user, today))
         self.assertTrue(self.xmlrpc_login(login, CHOSEN))
         # What the staff list shows (3.1): « Activé », today's connection.
         with committed_env() as env:
