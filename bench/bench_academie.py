@@ -188,24 +188,35 @@ def sizes(cr):
 
 # -- measurements -------------------------------------------------------------
 
-def measure(cr, runs, func):
+def measure(cr, runs, func, *others):
     """Each run with an empty record cache (as each request of the web
-    client) and rolled back: median, p95, min, max, queries, result."""
-    times, queries, detail = [], [], None
+    client) and rolled back: median, p95, min, max, queries, result.
+    ``others``: more (cursor, function) pairs measured in turn with it, run
+    by run (the floor in the reference database: same load, same moment);
+    then a list of results is returned."""
+    pairs = [(cr, func)] + [tuple(o) for o in others]
+    times = [[] for _ in pairs]
+    queries = [[] for _ in pairs]
+    details = [None for _ in pairs]
     for _ in range(runs):
-        cr.execute("SAVEPOINT bench")
-        api.Environment(cr, SUPERUSER_ID, {}).cache.invalidate()
-        start = time.time()
-        with QueryCounter(cr) as counter:
-            detail = func()
-        times.append(time.time() - start)
-        queries.append(counter.count)
-        cr.execute("ROLLBACK TO SAVEPOINT bench")
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    return {"median": statistics.median(times), "p95": p95, "min": times[0],
-            "max": times[-1], "queries": int(statistics.median(queries)),
-            "detail": detail}
+        for n, (cursor, function) in enumerate(pairs):
+            cursor.execute("SAVEPOINT bench")
+            api.Environment(cursor, SUPERUSER_ID, {}).cache.invalidate()
+            start = time.time()
+            with QueryCounter(cursor) as counter:
+                details[n] = function()
+            times[n].append(time.time() - start)
+            queries[n].append(counter.count)
+            cursor.execute("ROLLBACK TO SAVEPOINT bench")
+    results = []
+    for n in range(len(pairs)):
+        t = sorted(times[n])
+        p95 = t[min(len(t) - 1, int(round(0.95 * (len(t) - 1))))]
+        results.append({"median": statistics.median(t), "p95": p95,
+                        "min": t[0], "max": t[-1],
+                        "queries": int(statistics.median(queries[n])),
+                        "detail": details[n]})
+    return results if others else results[0]
 
 
 def explain(env, model, domain, order=None, limit=80, count=False):
@@ -292,10 +303,17 @@ def _terms(env, company):
             (common[:4].lower(), "the first letters of a name")]
 
 
-def bench_search(env, stamp, runs, report):
+def bench_search(env, stamp, runs, report, floor=None):
+    """``floor``: (env, stamp) of the reference database (the measured
+    establishment alone): its staff's same searches, run by run."""
     company, director = _measured_establishment(env, stamp)
     staff = env(user=director.id)
     terms = _terms(env, company)
+    floor_staff = None
+    if floor:
+        floor_company, floor_director = _measured_establishment(*floor)
+        floor_staff = floor[0](user=floor_director.id)
+        floor_login = _terms(floor[0], floor_company)[3][0]
     cr = env.cr
     cr.execute("SELECT count(*) FROM educonnect_student WHERE active")
     pupils = cr.fetchone()[0]
@@ -307,8 +325,18 @@ def bench_search(env, stamp, runs, report):
         for who, e, section in (("director of one establishment", staff,
                                  "staff"),
                                 ("académie-wide administrator", env, "admin")):
-            result = measure(cr, runs, _search(e, "educonnect.student", domain,
-                                               STUDENT_FIELDS))
+            func = _search(e, "educonnect.student", domain, STUDENT_FIELDS)
+            if section == "staff" and floor_staff is not None:
+                floor_term = floor_login if what == "an identifiant" else term
+                result, low = measure(cr, runs, func, (
+                    floor_staff.cr, _search(floor_staff, "educonnect.student",
+                                            name_filter(floor_term),
+                                            STUDENT_FIELDS)))
+                report.row("floor", "Floor: the same search « %s », the "
+                           "establishment alone in its database" % floor_term,
+                           low, "")
+            else:
+                result = measure(cr, runs, func)
             text = report.plan("Pupil search « %s » (%s), %s" % (term, what, who),
                                explain(e, "educonnect.student", domain))
             report.row(section, "Pupil search « %s » (%s), %s" % (term, what, who),
@@ -327,22 +355,42 @@ def bench_search(env, stamp, runs, report):
                    "name), %s" % (common, who), result, "", scans(text))
 
 
-def bench_lists(env, stamp, runs, report):
+def bench_lists(env, stamp, runs, report, floor=None):
     company, director = _measured_establishment(env, stamp)
     staff = env(user=director.id)
     cr = env.cr
+    floors = [None, None]
+    if floor:
+        _floor_company, floor_director = _measured_establishment(*floor)
+        floor_staff = floor[0](user=floor_director.id)
+        floors = [(floor_staff.cr, _open_list(
+            floor_staff, "educonnect.student", STUDENT_FIELDS,
+            ["state", "class_id"])), (floor_staff.cr, _open_list(
+                floor_staff, "educonnect.guardian.link", LINK_FIELDS,
+                ["class_id"], [[("state", "=", "notified")]]))]
     print("\nOpening the lists as the director of %s" % company.name)
-    result = measure(cr, runs, _open_list(staff, "educonnect.student",
-                                          STUDENT_FIELDS, ["state", "class_id"]))
+    func = _open_list(staff, "educonnect.student", STUDENT_FIELDS,
+                      ["state", "class_id"])
+    if floors[0]:
+        result, low = measure(cr, runs, func, floors[0])
+        report.row("floor", "Floor: opening the pupil list, the establishment "
+                   "alone in its database", low, "")
+    else:
+        result = measure(cr, runs, func)
     text = report.plan("Pupil list, first page (director)",
                        explain(staff, "educonnect.student", []))
     report.plan("Pupil list, count (director)",
                 explain(staff, "educonnect.student", [], count=True))
     report.row("lists", "Open the pupil list (views, first page, count, "
                "group counts by state and class)", result, "", scans(text))
-    result = measure(cr, runs, _open_list(
-        staff, "educonnect.guardian.link", LINK_FIELDS, ["class_id"],
-        [[("state", "=", "notified")]]))
+    func = _open_list(staff, "educonnect.guardian.link", LINK_FIELDS,
+                      ["class_id"], [[("state", "=", "notified")]])
+    if floors[1]:
+        result, low = measure(cr, runs, func, floors[1])
+        report.row("floor", "Floor: opening the guardian list, the "
+                   "establishment alone in its database", low, "")
+    else:
+        result = measure(cr, runs, func)
     text = report.plan("Guardian list, first page (director)",
                        explain(staff, "educonnect.guardian.link", []))
     report.plan("Guardian list, count of « Notifié » (director)",
@@ -394,6 +442,10 @@ def main():
     parser.add_argument("--siecle-guardians", type=int, default=9000)
     parser.add_argument("--siecle-runs", type=int, default=3)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="do not measure the staff rows again in the "
+                        "reference database (the measured establishment "
+                        "alone, kept as <database>_one)")
     parser.add_argument("--only", default=",".join(ROWS),
                         help="comma-separated: %s (none: generate only)"
                         % ", ".join(ROWS))
@@ -402,6 +454,19 @@ def main():
                                     "--log-level=warn"])
     stamp = ensure_academie(args)
     only = [r for r in args.only.split(",") if r]
+    floor_args = None
+    if not args.no_floor and ({"search", "lists"} & set(only)):
+        # The floor of the staff rows: the same establishment (as many
+        # pupils and guardians) alone in a database, measured run by run
+        # with the académie (same load, same moment).
+        size = max(stamp["pupil_sizes"])
+        guardians = bench_data._sizes(args.guardians, stamp["pupil_sizes"])[
+            stamp["pupil_sizes"].index(size)]
+        floor_args = argparse.Namespace(**dict(
+            vars(args), database=args.database + "_one", establishments=1,
+            pupils=size, guardians=guardians, regenerate=False))
+        print("\nReference database (the floor):")
+        floor_stamp = ensure_academie(floor_args)
     report = Report(os.path.join(ROOT, "var", "academie-plans.txt"))
     loads = [os.getloadavg()]
     with api.Environment.manage():
@@ -417,12 +482,20 @@ def main():
             for name, table, indexes, rows in tables:
                 print("| %s | %d | %.0f | %.0f |" % (name, rows, table / 2 ** 20,
                                                     indexes / 2 ** 20))
+            floor = None
+            if floor_args:
+                floor_cr = odoo.registry(floor_args.database).cursor()
+                floor = (api.Environment(floor_cr, SUPERUSER_ID, {
+                    "tracking_disable": True, "lang": "fr_FR"}), floor_stamp)
             if "search" in only:
-                bench_search(env, stamp, args.runs, report)
+                bench_search(env, stamp, args.runs, report, floor)
                 loads.append(os.getloadavg())
             if "lists" in only:
-                bench_lists(env, stamp, args.runs, report)
+                bench_lists(env, stamp, args.runs, report, floor)
                 loads.append(os.getloadavg())
+            if floor:
+                floor_cr.rollback()
+                floor_cr.close()
             if "stats" in only:
                 bench_stats(env, args.stats_runs, report)
                 loads.append(os.getloadavg())

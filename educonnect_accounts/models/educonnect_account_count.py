@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import SUPERUSER_ID, api, fields, models, tools
 
 from .educonnect_account_mixin import ACCOUNT_ORIGINS, ACCOUNT_STATES
 
@@ -86,3 +86,28 @@ class EduconnectAccountCount(models.Model):
                  GROUP BY g.company_id, g.state, g.origin, child.class_id,
                           child.mef_id
             )""" % self._table)
+
+    #: The columns :meth:`_rows_of_companies` returns, in order.
+    ROW_COLUMNS = ("company_id", "population", "state", "origin", "class_id",
+                   "mef_id", "account_count")
+
+    @api.model
+    def _rows_of_companies(self, company_ids):
+        """The rows of these establishments as plain dicts (ids, no
+        display names), in one query: for the nightly statistics of a whole
+        académie, one pass over the accounts instead of one per
+        establishment. ``read_group`` would format 100,000 groups for 600
+        establishments (40 s of Python); these are the view's rows as they
+        are. The record rules apply: a user other than the superuser gets
+        the establishments their rules show only."""
+        self.check_access_rights("read")
+        company_ids = list(company_ids)
+        if self.env.uid != SUPERUSER_ID:
+            company_ids = [g["company_id"][0] for g in self.read_group(
+                [("company_id", "in", company_ids)], ["company_id"],
+                ["company_id"])]
+        self.env.cr.execute(
+            "SELECT %s FROM %s WHERE company_id = ANY(%%s)" % (
+                ", ".join(self.ROW_COLUMNS), self._table), [company_ids])
+        return [dict(zip(self.ROW_COLUMNS, row))
+                for row in self.env.cr.fetchall()]

@@ -86,18 +86,14 @@ class EduconnectStatsLine(models.Model):
     @api.model
     def _count_rows_all(self, companies):
         """{company id: what :meth:`_count_rows` returns} for ``companies``,
-        in one grouped read: PostgreSQL joins the accounts of the whole
-        académie once (11 s for 600 establishments and 1.5 million
-        accounts under load) instead of 600 times by establishment (77 s)."""
-        groups = self.env[COUNTS].read_group(
-            [("company_id", "in", companies.ids)],
-            ["account_count", "company_id", "population", "state", "origin",
-             "class_id", "mef_id"],
-            ["company_id", "population", "state", "origin", "class_id",
-             "mef_id"], lazy=False)
+        from the counts' rows of all of them at once (the accounts addon's
+        ``_rows_of_companies``): PostgreSQL joins the accounts of the whole
+        académie once (about 15 s for 600 establishments and 1.5 million
+        accounts, on a loaded 2-core machine) instead of once per
+        establishment (77 s)."""
         by_company = {company.id: [] for company in companies}
-        for group in groups:
-            by_company[group["company_id"][0]].append(group)
+        for row in self.env[COUNTS]._rows_of_companies(companies.ids):
+            by_company[row["company_id"]].append(row)
         return {company: self._sum_groups(company_groups)
                 for company, company_groups in by_company.items()}
 
