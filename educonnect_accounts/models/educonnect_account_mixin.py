@@ -178,6 +178,11 @@ class EduconnectAccountMixin(models.AbstractModel):
                 "first_name, id) INCLUDE (name, login, active)").format(
                     sql.Identifier("%s_company_order_idx" % self._table),
                     sql.Identifier(self._table)))
+            # The identifiants of users a new identifiant must not take,
+            # by prefix (_taken_logins), case-insensitively.
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS educonnect_res_users_login_lower_idx"
+                " ON res_users (lower(login) text_pattern_ops)")
 
     @api.depends("email_delivery_state", "email_delivery_date",
                  "email_delivery_error")
