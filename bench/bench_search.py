@@ -1,7 +1,7 @@
 """Benchmark of searching and opening the lists in an académie-size database.
 
-Generates E establishments of P pupils and G guardians (defaults: 100 ×
-1,000 + 2,000 = 300,000 accounts, identifiants set in SQL) plus one
+Generates E establishments of P pupils and G guardians on average (defaults:
+100 × 1,000 + 2,000 = 300,000 accounts, ``bench_data.generate_academie``) plus one
 establishment of 2,000 pupils and 4,000 guardians whose staff member is
 measured, then times, each as the median of several runs, the calls the web
 client makes (same ORM methods, same arguments; server time, no HTTP):
@@ -26,7 +26,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 from bench_account_actions import QueryCounter
-from bench_data import generate
+from bench_data import generate, generate_academie
 
 STUDENT_FIELDS = ["name", "class_id", "mef_id", "login", "state", "origin",
                   "notification_date", "last_login_date"]
@@ -38,33 +38,6 @@ def name_filter(term):
     """The domain of the pupil search view's « Nom ou prénom » field."""
     return ["|", "|", ("name", "ilike", term), ("first_name", "ilike", term),
             ("login", "ilike", term)]
-
-
-def generate_academie(env, establishments, pupils, guardians):
-    from odoo.addons.educonnect_accounts.tools.uai import uai_check_letter
-    cr = env.cr
-    for n in range(establishments):
-        uai7 = "0598%03d" % n
-        generate(env, pupils, guardians, uai=uai7 + uai_check_letter(uai7),
-                 name="Établissement %03d" % n, logins=False)
-    # Identifiants as EduConnect makes them (initial.last name + number),
-    # set in bulk (the registry trigger records each one).
-    for table, offset in (("educonnect_student", 0),
-                          ("educonnect_guardian", 1000000)):
-        cr.execute("""
-            UPDATE {t} SET login = lower(left(translate(first_name,
-                       'ÉéèëïîôöüÜÄäàçÇ', 'EeeeiioouUAaacC'), 1)) || '.' ||
-                   lower(regexp_replace(translate(last_name,
-                       'ÉéèëïîôöüÜÄäàçÇ', 'EeeeiioouUAaacC'), '[^A-Za-z]', '', 'g'))
-                   || (id + {o})
-             WHERE login IS NULL""".format(t=table, o=offset))
-        cr.execute("""
-            UPDATE {t} SET
-              state = CASE WHEN id % 100 < 82 THEN 'activated'
-                           WHEN id % 100 < 97 THEN 'notified'
-                           ELSE 'not_notified' END,
-              origin = CASE WHEN id % 100 < 82 THEN 'school' ELSE 'unknown' END
-            """.format(t=table))
 
 
 def measure(cr, runs, func):
@@ -154,7 +127,11 @@ def main():
 def _prepare(env, args):
     """The académie and the measured collège with its director, committed;
     returns (the collège's pupils, the director)."""
-    generate_academie(env, args.establishments, args.pupils, args.guardians)
+    # The académie generator of bench_data (states of section 5, portal
+    # users of the activated accounts), totals of the per-establishment sizes.
+    generate_academie(env, args.establishments,
+                      args.establishments * args.pupils,
+                      args.establishments * args.guardians)
     company, students, _guardians, _links, _logins = generate(
         env, 2000, 4000, uai="0599999Y", name="Collège mesuré")
     staff = env["res.users"].with_context(no_reset_password=True).create({

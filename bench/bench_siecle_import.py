@@ -58,54 +58,65 @@ def main():
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])
-    from odoo.addons.educonnect_accounts.tests.siecle_fixtures import (
-        generate_exports)
-    start = time.time()
-    exports = generate_exports(UAI, pupils=args.pupils,
-                               families=args.guardians // 2, seed=2026)
-    generation = time.time() - start
-    files = [("ElevesSansAdresses.xml", exports["eleves"]),
-             ("ResponsablesAvecAdresses.xml", exports["responsables"]),
-             ("Nomenclature.xml", exports["nomenclature"])]
-    sizes = sum(len(d) for _n, d in files) / 2 ** 20
     with api.Environment.manage():
         registry = odoo.registry(args.database)
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"lang": "fr_FR",
                                                      "tracking_disable": True})
-            company = env["res.company"].create({
-                "name": "Collège de mesure SIECLE", "educonnect_uai": UAI,
-                "educonnect_type": "clg", "educonnect_academy": "lille"})
-            env.user.write({"company_ids": [(4, company.id)],
-                            "company_id": company.id})
-            cr.commit()
-            Import = env["educonnect.siecle.import"]
-            rows = [measure(env, args.runs, "Preview (read, check, plan)",
-                            _run(Import, files, False)),
-                    measure(env, args.runs,
-                            "First import into an empty establishment",
-                            _run(Import, files, True))]
-            record = Import._siecle_run(files, apply=True)
-            cr.commit()
-            env.cache.invalidate()
-            rows.append(measure(env, args.runs, "Re-import of the same export",
-                                _run(Import, files, True)))
-            changed, left = next_year(exports, args.pupils)
-            rows.append(measure(env, args.runs,
-                                "Re-import: every pupil changes class, "
-                                "%d left" % left,
-                                _run(Import, [("ElevesSansAdresses.xml", changed)]
-                                     + files[1:], True)))
-            students = env["educonnect.student"].search_count(
-                [("company_id", "=", company.id)])
-            guardians = env["educonnect.guardian"].search_count(
-                [("company_id", "=", company.id)])
-            assert students == record.pupil_created, students
+            rows, info = run(env, args.pupils, args.guardians, args.runs)
             cr.rollback()
-    _print_report(rows, "%d pupils, %d legal guardians, %.1f MiB of XML "
-                  "(generated in %.1f s); after the first import: %d pupils, "
-                  "%d guardians" % (args.pupils, args.guardians, sizes,
-                                    generation, students, guardians))
+    _print_report(rows, info)
+
+
+def run(env, pupils, guardians, runs, commit=True):
+    """Generate the exports, create the establishment, measure; returns
+    (rows, a sentence on the exports). ``commit``: commit the establishment
+    and the first import before the re-imports (a fresh bench database);
+    without, everything stays in the caller's transaction (the académie
+    database is kept: the caller rolls back)."""
+    from odoo.addons.educonnect_accounts.tests.siecle_fixtures import (
+        generate_exports)
+    cr = env.cr
+    start = time.time()
+    exports = generate_exports(UAI, pupils=pupils, families=guardians // 2,
+                               seed=2026)
+    generation = time.time() - start
+    files = [("ElevesSansAdresses.xml", exports["eleves"]),
+             ("ResponsablesAvecAdresses.xml", exports["responsables"]),
+             ("Nomenclature.xml", exports["nomenclature"])]
+    sizes = sum(len(d) for _n, d in files) / 2 ** 20
+    company = env["res.company"].create({
+        "name": "Collège de mesure SIECLE", "educonnect_uai": UAI,
+        "educonnect_type": "clg", "educonnect_academy": "lille"})
+    env.user.write({"company_ids": [(4, company.id)],
+                    "company_id": company.id})
+    if commit:
+        cr.commit()
+    Import = env["educonnect.siecle.import"]
+    rows = [measure(env, runs, "Preview (read, check, plan)",
+                    _run(Import, files, False)),
+            measure(env, runs, "First import into an empty establishment",
+                    _run(Import, files, True))]
+    record = Import._siecle_run(files, apply=True)
+    if commit:
+        cr.commit()
+    env.cache.invalidate()
+    rows.append(measure(env, runs, "Re-import of the same export",
+                        _run(Import, files, True)))
+    changed, left = next_year(exports, pupils)
+    rows.append(measure(env, runs,
+                        "Re-import: every pupil changes class, %d left" % left,
+                        _run(Import, [("ElevesSansAdresses.xml", changed)]
+                             + files[1:], True)))
+    students = env["educonnect.student"].search_count(
+        [("company_id", "=", company.id)])
+    guardian_count = env["educonnect.guardian"].search_count(
+        [("company_id", "=", company.id)])
+    assert students == record.pupil_created, students
+    return rows, ("%d pupils, %d legal guardians, %.1f MiB of XML (generated "
+                  "in %.1f s); after the first import: %d pupils, %d "
+                  "guardians" % (pupils, guardians, sizes, generation,
+                                 students, guardian_count))
 
 
 def _run(Import, files, apply):

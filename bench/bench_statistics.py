@@ -1,8 +1,8 @@
 """Benchmark of the nightly statistics (issue 6): an académie-size database.
 
-Generates E establishments of P pupils and G guardians each (defaults: 100 ×
-1,000 + 2,000 = 300,000 accounts) with bulk SQL, spreads states and origins
-like section 5 of the guide, then times the nightly job over every
+Generates E establishments of P pupils and G guardians on average (defaults:
+100 × 1,000 + 2,000 = 300,000 accounts) with ``bench_data.generate_academie``
+(states and origins as in section 5 of the guide), then times the nightly job over every
 establishment (median of several runs, each rolled back) and prints a
 Markdown row for BENCHMARKS.md.
 """
@@ -14,7 +14,7 @@ import odoo
 from odoo import SUPERUSER_ID, api
 
 from bench_account_actions import QueryCounter
-from bench_data import generate
+from bench_data import generate_academie
 
 
 def main():
@@ -28,31 +28,15 @@ def main():
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])
-    from odoo.addons.educonnect_accounts.tools.uai import uai_check_letter
     with api.Environment.manage():
         registry = odoo.registry(args.database)
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             start = time.time()
-            for n in range(args.establishments):
-                uai7 = "0598%03d" % n
-                generate(env, args.pupils, args.guardians,
-                         uai=uai7 + uai_check_letter(uai7),
-                         name="Établissement %03d" % n, logins=False)
             # States and origins spread as in section 5 of the guide.
-            for table in ("educonnect_student", "educonnect_guardian"):
-                cr.execute("""
-                    UPDATE {t} SET
-                      state = CASE WHEN id % 100 < 82 THEN 'activated'
-                                   WHEN id % 100 < 97 THEN 'notified'
-                                   ELSE 'not_notified' END,
-                      origin = CASE WHEN id % 100 < 70 THEN 'school'
-                                    WHEN id % 100 < 76 THEN 'franceconnect'
-                                    WHEN id % 100 < 80 THEN 'self_registration'
-                                    WHEN id % 100 < 82 THEN 'ent'
-                                    WHEN id % 100 < 97 THEN 'school'
-                                    ELSE 'unknown' END""".format(t=table))
-            cr.commit()
+            generate_academie(env, args.establishments,
+                              args.establishments * args.pupils,
+                              args.establishments * args.guardians)
             generation = time.time() - start
             # As autovacuum would after such a load: fresh planner statistics.
             cr.execute("ANALYZE educonnect_student; ANALYZE educonnect_guardian; "

@@ -75,12 +75,25 @@ class EduconnectAccountLogin(models.AbstractModel):
         """Identifiants in use that start with one of ``bases``."""
         if not bases:
             return set()
-        patterns = [b + "%" for b in bases]
-        self.env.cr.execute(
-            "SELECT login_key FROM educonnect_login_registry "
-            " WHERE login_key LIKE ANY(%s) "
-            "UNION SELECT lower(login) FROM res_users WHERE lower(login) LIKE ANY(%s)",
-            [patterns, patterns])
+        # One index range per base (LIKE ANY of thousands of patterns read
+        # every identifiant of the académie once per pattern: minutes for a
+        # SIECLE import of 14,000 accounts among 1.5 million). The rows of
+        # both tables are the same identifiants for activated accounts: the
+        # set removes the duplicates (not PostgreSQL, sorting 2 million
+        # strings).
+        self.env.cr.execute("""
+            SELECT r.login_key FROM unnest(%s::varchar[]) AS b(base)
+              JOIN educonnect_login_registry r
+                ON r.login_key ~>=~ b.base
+               AND r.login_key ~<~ (b.base || chr(1114111))
+               AND r.login_key LIKE b.base || '%%'
+            UNION ALL
+            SELECT lower(u.login) FROM unnest(%s::varchar[]) AS b(base)
+              JOIN res_users u
+                ON lower(u.login) ~>=~ b.base
+               AND lower(u.login) ~<~ (b.base || chr(1114111))
+               AND lower(u.login) LIKE b.base || '%%'""",
+            [sorted(bases), sorted(bases)])
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model

@@ -18,6 +18,8 @@ One model rather than a chain of abstract models: the controllers, the
 SIECLE import and the tests call every ``_educonnect_*`` method on the pupil
 and guardian models, whatever file it lives in.
 """
+from psycopg2 import sql
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -161,6 +163,26 @@ class EduconnectAccountMixin(models.AbstractModel):
             # The search view's « Nom ou prénom » / identifiant (ilike).
             ensure_trigram_indexes(self.env.cr, self._table,
                                    ("name", "first_name", "login"))
+            # Staff see one establishment (record rules on company_id): its
+            # accounts in list order, with the columns the name search
+            # filters on. The first page is read in order and the count
+            # from this index alone (an index-only scan of the
+            # establishment's 2,000 entries), where PostgreSQL otherwise
+            # intersected the trigram matches of the whole académie with
+            # the establishment (a common name: 40,000 entries, 43 ms for
+            # the page and as much for the count, in 1.5 million
+            # accounts). It starts with company_id: an académie-wide search
+            # cannot walk it in name order (see last_name above).
+            self.env.cr.execute(sql.SQL(
+                "CREATE INDEX IF NOT EXISTS {} ON {} (company_id, last_name, "
+                "first_name, id) INCLUDE (name, login, active)").format(
+                    sql.Identifier("%s_company_order_idx" % self._table),
+                    sql.Identifier(self._table)))
+            # The identifiants of users a new identifiant must not take,
+            # by prefix (_taken_logins), case-insensitively.
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS educonnect_res_users_login_lower_idx"
+                " ON res_users (lower(login) text_pattern_ops)")
 
     @api.depends("email_delivery_state", "email_delivery_date",
                  "email_delivery_error")

@@ -1,4 +1,5 @@
 import logging
+import uuid
 
 from psycopg2.extras import execute_values
 
@@ -13,6 +14,10 @@ BREAKDOWN_FIELDS = {"origin": "origin", "class": "class_id", "mef": "mef_id"}
 #: read the accounts (a guardian counted once, with the class and MEF of
 #: their first child, so that every breakdown adds up to the synthesis).
 COUNTS = "educonnect.account.count"
+#: The nightly job's counts of every establishment, read at once, while it
+#: writes each establishment's lines: {token in the context: {company id:
+#: rows}} (the context itself must stay hashable).
+_PREFETCHED = {}
 
 
 class EduconnectStatsLine(models.Model):
@@ -64,13 +69,36 @@ class EduconnectStatsLine(models.Model):
         superuser, as the whole computation is (the nightly job; a
         director's recompute, once their role is checked): the counts'
         record rules would hide an establishment other than the one
-        chosen."""
+        chosen. The nightly job reads every establishment's groups at once
+        first (:meth:`_count_rows_all`): they are taken from there."""
+        prefetched = _PREFETCHED.get(
+            self.env.context.get("educonnect_stats_prefetch"), {})
+        if company.id in prefetched:
+            return prefetched[company.id]
         groups = self.env[COUNTS].read_group(
             [("company_id", "=", company.id)],
             ["account_count", "population", "state", "origin", "class_id",
              "mef_id"],
             ["population", "state", "origin", "class_id", "mef_id"],
             lazy=False)
+        return self._sum_groups(groups)
+
+    @api.model
+    def _count_rows_all(self, companies):
+        """{company id: what :meth:`_count_rows` returns} for ``companies``,
+        from the counts' rows of all of them at once (the accounts addon's
+        ``_rows_of_companies``): PostgreSQL joins the accounts of the whole
+        académie once (about 15 s for 600 establishments and 1.5 million
+        accounts, on a loaded 2-core machine) instead of once per
+        establishment (77 s)."""
+        by_company = {company.id: [] for company in companies}
+        for row in self.env[COUNTS]._rows_of_companies(companies.ids):
+            by_company[row["company_id"]].append(row)
+        return {company: self._sum_groups(company_groups)
+                for company, company_groups in by_company.items()}
+
+    @api.model
+    def _sum_groups(self, groups):
         sums = {}
         for group in groups:
             for breakdown, key in BREAKDOWN_FIELDS.items():
@@ -126,14 +154,27 @@ class EduconnectStatsLine(models.Model):
         date = date or fields.Date.context_today(self)
         companies = self.env["res.company"].search([])
         failed = []
-        for company in companies:
-            try:
-                with self.env.cr.savepoint():
-                    self._compute_statistics(company, date)
-            except Exception:
-                _logger.exception("EduConnect statistics of %s (%s) failed",
-                                  company.name, company.educonnect_uai)
-                failed.append(company)
+        token = uuid.uuid4().hex
+        try:
+            with self.env.cr.savepoint():
+                _PREFETCHED[token] = self._count_rows_all(companies)
+        except Exception:
+            # Each establishment then counts its own accounts.
+            _logger.exception("EduConnect statistics: the counts of every "
+                              "establishment at once failed")
+        lines = self.with_context(educonnect_stats_prefetch=token)
+        try:
+            for company in companies:
+                try:
+                    with self.env.cr.savepoint():
+                        lines._compute_statistics(company, date)
+                except Exception:
+                    _logger.exception("EduConnect statistics of %s (%s) "
+                                      "failed", company.name,
+                                      company.educonnect_uai)
+                    failed.append(company)
+        finally:
+            _PREFETCHED.pop(token, None)
         return failed
 
     @api.model
