@@ -958,8 +958,3 @@ class TestAttackSurface(unittest.TestCase):
                          self.prober.observed)
         self.assertIn(("anonymous", "res.users", "own", "authenticate"),
                       self.prober.probed)
-
-    def test_the_probe_stays_fast(self):
-        """About 90 s on two cores for the whole surface."""
-        self.assertLess(self.duration, 240, "the probe took %.0f s (%d calls)"
-                        % (self.duration, self.prober.calls))
