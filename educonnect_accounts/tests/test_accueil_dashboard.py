@@ -120,9 +120,10 @@ class TestAccueilDashboard(AccountActionCase):
         narrow = self.home(self.director, troubleshooting_home=True)
         self.assertTrue(narrow.troubleshooting_only)
         self.assertEqual(narrow.guardian_count, 0)
-        self.assertIn("Pupils", narrow.class_rates)
-        self.assertNotIn("Guardians", narrow.class_rates)
-        self.assertIn("Guardians", self.home(self.director).class_rates)
+        # (The director reads French.)
+        self.assertIn("<th>Élèves</th>", narrow.class_rates)
+        self.assertNotIn("<th>Responsables</th>", narrow.class_rates)
+        self.assertIn("<th>Responsables</th>", self.home(self.director).class_rates)
 
     def test_staff_land_on_their_accueil_after_sign_in(self):
         home = self.env.ref("educonnect_accounts.educonnect_home_action")
