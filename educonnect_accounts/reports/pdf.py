@@ -10,8 +10,9 @@ report's paper format.
 A long run of letters (2,000 pupils) is cut into documents: while this
 process renders the HTML of the next document, wkhtmltopdf processes (one
 per processor) print the previous ones, and the documents are joined in
-order (issue 19: 2,000 letters went from about 12 s of processor time one
-stage after the other to about half that on two cores; BENCHMARKS.md).
+order (issue 19: the 11 s of processor time of 2,000 letters were spent one
+stage after the other on one core; they now share every core; see
+BENCHMARKS.md).
 
 The HTML goes to wkhtmltopdf on its standard input and the PDF comes back
 on its standard output: the provisional passwords of the letters are never
@@ -78,7 +79,7 @@ def wkhtmltopdf_command(report):
 
 
 #: The smallest document worth its own wkhtmltopdf process (about 30 ms
-#: of starting for 0.1 s of printing).
+#: of starting for 80 ms of printing).
 SMALLEST_DOCUMENT = 25
 
 
@@ -104,8 +105,9 @@ class PrintError(Exception):
 
 
 class _Printer(object):
-    """wkhtmltopdf processes printing documents, at most ``workers`` at
-    once; those still running are killed if the printing is given up."""
+    """wkhtmltopdf processes printing documents (called from the threads
+    of a pool); those still running are killed if the printing is given
+    up."""
 
     def __init__(self, command):
         self.command = command
