@@ -206,7 +206,8 @@ def _listing(env, records, fmt):
     return run
 
 
-def _print_report(rows, establishment):
+def machine():
+    """« CPU model, N cores, M GiB » of this machine."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as handle:
@@ -214,9 +215,12 @@ def _print_report(rows, establishment):
                        if l.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    print("\nMachine: %s, %d cores, %.0f GiB; %s" % (
-        cpu, psutil.cpu_count(), psutil.virtual_memory().total / 2 ** 30,
-        time.strftime("%Y-%m-%d")))
+    return "%s, %d cores, %.0f GiB" % (
+        cpu, psutil.cpu_count(), psutil.virtual_memory().total / 2 ** 30)
+
+
+def _print_report(rows, establishment):
+    print("\nMachine: %s; %s" % (machine(), time.strftime("%Y-%m-%d")))
     print("Establishment: %s\n" % establishment)
     print("| operation | median (s) | min–max (s) | queries | peak memory | what |")
     print("|---|---|---|---|---|---|")

@@ -5,14 +5,11 @@ reset, list — with their letters PDF, activation e-mails and traces.
 Part of ``educonnect.account.mixin`` (see that file for the cut; the checks
 and the state changes are in ``educonnect_account_actions.py``).
 """
-import io
-
 from psycopg2 import sql
-from PyPDF2 import PdfFileReader, PdfFileWriter
 
 from odoo import _, api, fields, models
 
-from ..reports.pdf import render_standalone_pdf
+from ..reports.pdf import letters_per_document
 from .mail_mail import SECRET_PLACEHOLDER
 
 NOTIFICATION_TYPES = [("letter", "Printable letter"), ("email", "By e-mail")]
@@ -67,21 +64,18 @@ class EduconnectAccountDistribution(models.AbstractModel):
         """The letters of these accounts, one page each, by class, as one PDF.
 
         ``printed`` is {account id: password to print} from the action that
-        set them. wkhtmltopdf's memory grows with the pages of one document,
-        so a whole establishment is printed 200 letters at a time, and the
-        documents are joined.
+        set them. The letters are cut into documents of at most
+        ``LETTERS_PER_DOCUMENT``, enough of them to keep every processor
+        busy, printed side by side and joined (``reports/pdf.py``).
         """
         report = self.env.ref("educonnect_accounts.action_report_letter_%s"
                               % self._educonnect_population)
         # By class in school order: one pack per professeur principal.
         ids = self._educonnect_letter_order().ids
-        chunks = [ids[i:i + self.LETTERS_PER_DOCUMENT]
-                  for i in range(0, len(ids), self.LETTERS_PER_DOCUMENT)]
-        documents = [
-            render_standalone_pdf(report, ids, {"passwords": {
-                str(i): printed.get(i) for i in ids}})
-            for ids in chunks]
-        return join_pdfs(documents)
+        size = letters_per_document(len(ids), self.LETTERS_PER_DOCUMENT)
+        return report.render_educonnect_documents_pdf([
+            (chunk, {"passwords": {str(i): printed.get(i) for i in chunk}})
+            for chunk in (ids[i:i + size] for i in range(0, len(ids), size))])
 
     # -- activation e-mails ------------------------------------------------------
 
@@ -165,14 +159,3 @@ class EduconnectAccountDistribution(models.AbstractModel):
             field: [(6, 0, self.ids)],
         })
 
-
-def join_pdfs(documents):
-    """One PDF of the pages of ``documents`` (PDF bytes), in order."""
-    if len(documents) == 1:
-        return documents[0]
-    writer = PdfFileWriter()
-    for pdf in documents:
-        writer.appendPagesFromReader(PdfFileReader(io.BytesIO(pdf)))
-    result = io.BytesIO()
-    writer.write(result)
-    return result.getvalue()

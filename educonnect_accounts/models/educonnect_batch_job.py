@@ -46,8 +46,8 @@ from odoo.exceptions import (AccessError, MissingError, UserError,
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
+from ..reports.pdf import join_pdfs
 from ..tools.crypto import decrypt_secret, encrypt_secret
-from .educonnect_account_distribution import join_pdfs
 from .educonnect_account_mixin import ACCOUNT_MODELS, ACTION_ROLES
 
 _logger = logging.getLogger(__name__)

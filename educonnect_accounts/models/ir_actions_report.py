@@ -1,6 +1,7 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import UserError
 
-from ..reports.pdf import render_standalone_pdf
+from ..reports.pdf import PrintError, render_documents_pdf
 
 
 class IrActionsReport(models.Model):
@@ -19,5 +20,18 @@ class IrActionsReport(models.Model):
         report's ``get_report_values``, with the caller's rights, as in
         ``render_qweb_pdf``.
         """
+        return self.render_educonnect_documents_pdf([(docids, data or {})])
+
+    @api.multi
+    def render_educonnect_documents_pdf(self, documents):
+        """One PDF of several documents of this report, their pages in
+        order: ``documents`` is a list of (docids, data), each rendered by
+        QWeb and printed by its own wkhtmltopdf process, as many at once as
+        the server has processors (``reports/pdf.py``)."""
         self.ensure_one()
-        return render_standalone_pdf(self, docids, data or {})
+        try:
+            return render_documents_pdf(self, documents)
+        except PrintError as exc:
+            code, message = exc.args
+            raise UserError(_("Wkhtmltopdf failed (error code: %s). "
+                              "Message: %s") % (code, message))

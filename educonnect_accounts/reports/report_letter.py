@@ -1,5 +1,16 @@
 from odoo import api, fields, models
 
+from .pdf import format_date
+
+#: What the letters print of each account, read at once for the whole
+#: document (the ORM would otherwise read every column of the accounts).
+LETTER_FIELDS = {
+    "educonnect.student": ["name", "login", "company_id", "class_id",
+                           "letter_expiry_date"],
+    "educonnect.guardian": ["name", "login", "company_id",
+                            "letter_expiry_date", "link_ids"],
+}
+
 
 class ReportLetterMixin(models.AbstractModel):
     _name = "report.educonnect_accounts.letter_mixin"
@@ -14,6 +25,7 @@ class ReportLetterMixin(models.AbstractModel):
         docs = self.env[self._account_model].browse(docids)
         classes = docs._educonnect_letter_classes()
         docs = docs.browse([account_id for account_id, _name in classes])
+        docs.read(LETTER_FIELDS[self._account_model])
         # The clear passwords come from the action that just set them; a
         # letter printed any other way carries no password.
         passwords = (data or {}).get("passwords") or {}
@@ -24,8 +36,7 @@ class ReportLetterMixin(models.AbstractModel):
             "login_urls": {c.id: c._educonnect_signin_url()
                            for c in docs.mapped("company_id")},
             "today": fields.Date.from_string(fields.Date.context_today(self)),
-            "fmt_date": lambda d: fields.Date.from_string(d).strftime("%d/%m/%Y")
-            if d else "",
+            "fmt_date": format_date,
         }
 
 
