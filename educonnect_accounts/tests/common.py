@@ -108,3 +108,18 @@ class AccountActionCase(EduconnectCase):
             return True
         except AccessDenied:
             return False
+
+
+class ClassPackCase(AccountActionCase):
+    """Five pupils of 6 1, 6 2 and 5 3, made in the wrong order on purpose
+    (5 3, then 6 2, then 6 1): their letters come out in school order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
+        cls.ella = cls.make_student("ADAMS019", "Ella", cls.c53)
+        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
+        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
+        cls.zoe = cls.make_student("BAZIN", "Zoé", cls.c61)
+        cls.pupils = cls.bernard | cls.ella | cls.mila | cls.noemie | cls.zoe

@@ -5,7 +5,7 @@ sign-in address printed on the letters as the establishment sets it."""
 from odoo.exceptions import ValidationError
 
 from ..models.educonnect_class import school_rank
-from .common import AccountActionCase, pdf_pages
+from .common import AccountActionCase, ClassPackCase, pdf_pages
 
 
 class TestClassOrder(AccountActionCase):
@@ -32,18 +32,7 @@ class TestClassOrder(AccountActionCase):
         self.assertTrue(second and final)
 
 
-class TestClassPacks(AccountActionCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Made in the wrong order on purpose: 5 3, then 6 2, then 6 1.
-        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
-        cls.ella = cls.make_student("ADAMS019", "Ella", cls.c53)
-        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
-        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
-        cls.zoe = cls.make_student("BAZIN", "Zoé", cls.c61)
-        cls.pupils = cls.bernard | cls.ella | cls.mila | cls.noemie | cls.zoe
+class TestClassPacks(ClassPackCase):
 
     def letters(self, records=None):
         wizard = self.wizard("educonnect.notify.wizard", records or self.pupils)

@@ -12,21 +12,14 @@ import psutil
 from odoo.exceptions import UserError
 
 from ..reports import pdf as letters_pdf
-from .common import AccountActionCase, pdf_pages
+from .common import ClassPackCase, pdf_pages
 
 
-class TestLettersInSeveralDocuments(AccountActionCase):
+class TestLettersInSeveralDocuments(ClassPackCase):
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Made in the wrong order on purpose, as in test_class_packs.
-        cls.bernard = cls.make_student("ADAMS019", "Bernard", cls.c53)
-        cls.ella = cls.make_student("ADAMS019", "Ella", cls.c53)
-        cls.mila = cls.make_student("ADAM019", "Mila", cls.c62)
-        cls.noemie = cls.make_student("ADAM019", "Noemie", cls.c61)
-        cls.zoe = cls.make_student("BAZIN", "Zoé", cls.c61)
-        cls.pupils = cls.bernard | cls.ella | cls.mila | cls.noemie | cls.zoe
         cls.order = [("6 1", cls.noemie), ("6 1", cls.zoe), ("6 2", cls.mila),
                      ("5 3", cls.bernard), ("5 3", cls.ella)]
 
