@@ -17,7 +17,13 @@ back:
 - ``stats``: the nightly statistics of every establishment, as the cron runs
   them;
 - ``siecle``: the SIECLE import of a 5,000-pupil establishment (preview,
-  first import, re-import) into that database.
+  first import, re-import) into that database;
+- ``storm``: the sign-in storm of ``bench_storm`` served on that database
+  (nginx, HTTP workers, cron worker, job runner): directors and pupils and
+  guardians drawn at random from the whole académie sign in over HTTP,
+  saturated then paced at half the rate, against the password-hash rate
+  measured in the same run. Nothing is written but what a sign-in writes
+  (the users' last sign-in).
 
 Prints Markdown tables for BENCHMARKS.md and writes the query plans
 (EXPLAIN ANALYZE, BUFFERS) of the searches and lists to
@@ -45,7 +51,7 @@ from bench_search import (LINK_FIELDS, STUDENT_FIELDS, _open_list,  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = ("educonnect_accounts", "educonnect_accounts_stats")
 STAMP = "educonnect_bench_academie"
-ROWS = ("search", "lists", "stats", "siecle")
+ROWS = ("search", "lists", "stats", "siecle", "storm")
 
 
 def _digest(paths):
@@ -429,6 +435,70 @@ def bench_siecle(env, args, report):
     print("  " + info)
 
 
+def bench_signin_storm(args, stamp):
+    """The sign-in storm of ``bench_storm``, served on the académie: its
+    visitors drawn at random from every establishment (no worker has seen
+    them: the caches of rights and rules miss, as at 8:00 on a rentrée
+    morning). Run outside any cursor of this process: Odoo serves the
+    database from its own processes."""
+    import multiprocessing
+    import random
+    import bench_storm
+    rand = random.Random(19)
+    with odoo.sql_db.db_connect(args.database).cursor() as cr:
+        cr.execute("SELECT login FROM res_users WHERE id = ANY(%s)",
+                   [list(stamp["directors"].values())])
+        staff = [("staff", login) for (login,) in cr.fetchall()]
+        visitors = rand.sample(staff, min(args.storm_staff, len(staff)))
+        for kind, table, count in (("pupil", "educonnect_student", args.storm_pupils),
+                                   ("guardian", "educonnect_guardian",
+                                    args.storm_guardians)):
+            cr.execute("SELECT u.login FROM %s a JOIN res_users u ON u.id = a.user_id "
+                       "WHERE a.state = 'activated' AND u.active" % table)
+            logins = [login for (login,) in cr.fetchall()]
+            visitors += [(kind, login) for login in rand.sample(logins, count)]
+    rand.shuffle(visitors)
+    storm_args = argparse.Namespace(
+        config=args.config, database=args.database, workers=args.storm_workers,
+        clients=args.storm_clients, addresses=40, duration=args.storm_duration)
+    odoo_port = odoo.tools.config["http_port"]
+    public_port = odoo_port + 5
+    processes = os.cpu_count()
+    pool = multiprocessing.get_context("spawn").Pool(processes)
+    server, proxy = bench_storm.serve(storm_args, odoo_port, public_port,
+                                      "bench-academie-storm-odoo.log")
+    cpu = bench_storm.ServerCpu(args.database, server.pid, proxy.pid)
+
+    def password_of(_login):
+        return bench_data.ACADEMIE_PASSWORD
+
+    try:
+        floor = bench_storm.hash_floor(pool, processes, args.storm_floor_seconds)
+        results = {"saturated": bench_storm.saturated(
+            storm_args, public_port, visitors, args.storm_clients,
+            args.storm_warmup, args.storm_duration, cpu, password_of)}
+        rate = results["saturated"][0]
+        results["paced"] = (rate / 2, bench_storm.paced(
+            storm_args, public_port, visitors, rate / 2, args.storm_duration,
+            password_of=password_of))
+    finally:
+        bench_storm.stop(server, proxy)
+        pool.close()
+    print("\nSign-in storm in the académie: %d visitors drawn from every "
+          "establishment (%s), Odoo with %d HTTP workers, the cron worker and "
+          "the job runner behind nginx; floor: %d processes verifying Odoo's "
+          "pbkdf2-sha512 (%d rounds), %.1f hashes/s, %.0f ms of CPU per hash\n"
+          % (len(visitors), ", ".join("%s %d" % (k, sum(1 for v in visitors
+                                                       if v[0] == k))
+                                      for k in bench_storm.KINDS),
+             args.storm_workers, processes, bench_storm.rounds(), floor[0],
+             1000 * floor[1]))
+    print("| storm | figure | floor (same run) | ratio | site CPU per operation "
+          "(hash share) | latency p50 / p95 | errors |")
+    print("|---|---|---|---|---|---|---|")
+    bench_storm.print_signin_rows(storm_args, results, floor)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
@@ -449,6 +519,14 @@ def main():
     parser.add_argument("--only", default=",".join(ROWS),
                         help="comma-separated: %s (none: generate only)"
                         % ", ".join(ROWS))
+    parser.add_argument("--storm-workers", type=int, default=4)
+    parser.add_argument("--storm-clients", type=int, default=16)
+    parser.add_argument("--storm-staff", type=int, default=30)
+    parser.add_argument("--storm-pupils", type=int, default=1000)
+    parser.add_argument("--storm-guardians", type=int, default=500)
+    parser.add_argument("--storm-warmup", type=float, default=15.0)
+    parser.add_argument("--storm-duration", type=float, default=40.0)
+    parser.add_argument("--storm-floor-seconds", type=float, default=6.0)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])
@@ -503,6 +581,9 @@ def main():
                 bench_siecle(env, args, report)
                 loads.append(os.getloadavg())
             cr.rollback()
+    if "storm" in only:
+        bench_signin_storm(args, stamp)
+        loads.append(os.getloadavg())
     print("\nLoad average (1 min) during the runs: %s" % ", ".join(
         "%.1f" % l[0] for l in loads))
     print("\n| row | operation | median (ms) | p95 (ms) | min–max (ms) | "

@@ -571,10 +571,11 @@ def generate_academie(env, establishments=600, pupils=500000,
         INSERT INTO res_partner (id, name, display_name, company_id, lang, tz,
             active, customer, supplier, employee, type, is_company, color,
             partner_share, commercial_partner_id, email, message_bounce,
-            opt_out, create_uid, write_uid, create_date, write_date)
+            opt_out, educonnect_portal_only, create_uid, write_uid,
+            create_date, write_date)
         SELECT %(pb)s + u, name, name, company_id, 'fr_FR', 'Europe/Paris',
                true, true, false, false, 'contact', false, 0, true,
-               %(pb)s + u, email, 0, false, 1, 1, last_login_date,
+               %(pb)s + u, email, 0, false, true, 1, 1, last_login_date,
                last_login_date
           FROM (SELECT a.u, s.name, s.company_id, s.email, s.last_login_date
                   FROM acad_account a JOIN educonnect_student s ON s.id = a.id

@@ -462,7 +462,8 @@ def timed(func, *func_args):
         return time.perf_counter() - began, error
 
 
-def saturated(args, port, visitors, clients, warmup, duration, cpu):
+def saturated(args, port, visitors, clients, warmup, duration, cpu,
+              password_of=signin_password):
     """``clients`` visitors back to back for ``warmup`` + ``duration``
     seconds; returns (sign-ins/s over the measured part, tally with the
     site's CPU seconds over that part)."""
@@ -480,7 +481,7 @@ def saturated(args, port, visitors, clients, warmup, duration, cpu):
             with lock:
                 kind, login = next(cycle)
             seconds, error = timed(sign_in, port, address_of(args, login), kind,
-                                   login, signin_password(login))
+                                   login, password_of(login))
             done = time.perf_counter()
             if start <= done < end:
                 tally.add(kind, seconds, error)
@@ -501,7 +502,8 @@ def saturated(args, port, visitors, clients, warmup, duration, cpu):
     return len(tally.latencies) / duration, tally
 
 
-def paced(args, port, visitors, rate, duration, seed=19):
+def paced(args, port, visitors, rate, duration, seed=19,
+          password_of=signin_password):
     """Poisson arrivals at ``rate``/s for ``duration`` s; each latency from
     the arrival (a visitor waiting for a free worker waits)."""
     tally = Tally()
@@ -510,7 +512,7 @@ def paced(args, port, visitors, rate, duration, seed=19):
 
     def visit(kind, login, arrival):
         _seconds, error = timed(sign_in, port, address_of(args, login), kind,
-                                login, signin_password(login))
+                                login, password_of(login))
         tally.add(kind, time.perf_counter() - arrival, error)
 
     with ThreadPoolExecutor(max_workers=256) as executor:
@@ -615,6 +617,30 @@ def errors_text(tally):
     return "%d (%s)" % (len(tally.errors), "; ".join(shown))
 
 
+def print_signin_rows(args, results, floor_figures):
+    """The Markdown rows of the saturated and paced sign-in storms."""
+    rate, tally = results["saturated"]
+    floor, per_hash = floor_figures
+    done = len(tally.latencies)
+    per_op = tally.cpu / done if done else float("nan")
+    print("| Sign-in, saturated (%d browsers, %.0f s) | %.1f sign-ins/s (%s) "
+          "| %.1f hashes/s (1 hash each) | **%.0f %%** | %.0f ms (%.0f %%; "
+          "the clients: %.0f ms) | %.0f / %.0f ms | %s |" % (
+              args.clients, args.duration, rate,
+              ", ".join("%s %d" % (k, tally.kinds.get(k, 0)) for k in KINDS),
+              floor, 100 * rate / floor, 1000 * per_op,
+              100 * per_hash / per_op, 1000 * tally.client_cpu / max(done, 1),
+              1000 * percentile(tally.latencies, 50),
+              1000 * percentile(tally.latencies, 95), errors_text(tally)))
+    rate, tally = results["paced"]
+    print("| Sign-in, paced at half (Poisson, %.2f/s, %.0f s) | %d sign-ins | "
+          "| | | **%.0f / %.0f ms** (max %.0f) | %s |" % (
+              rate, args.duration, len(tally.latencies),
+              1000 * percentile(tally.latencies, 50),
+              1000 * percentile(tally.latencies, 95),
+              1000 * max(tally.latencies or [0]), errors_text(tally)))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
@@ -695,26 +721,7 @@ def main():
           "(hash share) | latency p50 / p95 | errors |")
     print("|---|---|---|---|---|---|---|")
     if "saturated" in results:
-        rate, tally = results["saturated"]
-        floor, per_hash = figures["signin"]
-        done = len(tally.latencies)
-        per_op = tally.cpu / done if done else float("nan")
-        print("| Sign-in, saturated (%d browsers, %.0f s) | %.1f sign-ins/s (%s) "
-              "| %.1f hashes/s (1 hash each) | **%.0f %%** | %.0f ms (%.0f %%; "
-              "the clients: %.0f ms) | %.0f / %.0f ms | %s |" % (
-                  args.clients, args.duration, rate,
-                  ", ".join("%s %d" % (k, tally.kinds.get(k, 0)) for k in KINDS),
-                  floor, 100 * rate / floor, 1000 * per_op,
-                  100 * per_hash / per_op, 1000 * tally.client_cpu / max(done, 1),
-                  1000 * percentile(tally.latencies, 50),
-                  1000 * percentile(tally.latencies, 95), errors_text(tally)))
-        rate, tally = results["paced"]
-        print("| Sign-in, paced at half (Poisson, %.2f/s, %.0f s) | %d sign-ins | "
-              "| | | **%.0f / %.0f ms** (max %.0f) | %s |" % (
-                  rate, args.duration, len(tally.latencies),
-                  1000 * percentile(tally.latencies, 50),
-                  1000 * percentile(tally.latencies, 95),
-                  1000 * max(tally.latencies or [0]), errors_text(tally)))
+        print_signin_rows(args, results, figures["signin"])
     if "activation" in results:
         floor, per_hash = figures["activation"]
         seconds, tally = results["activation"]

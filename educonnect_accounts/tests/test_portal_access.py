@@ -3,10 +3,10 @@ own account data — a guardian also their linked children's — never anyone
 else's, and never a secret."""
 from odoo.exceptions import AccessError
 
-from .common import EduconnectCase
+from .common import AccountActionCase
 
 
-class TestPortalAccess(EduconnectCase):
+class TestPortalAccess(AccountActionCase):
 
     @classmethod
     def setUpClass(cls):
@@ -80,3 +80,36 @@ class TestPortalAccess(EduconnectCase):
             with self.assertRaises(AccessError):
                 getattr(env["educonnect.guardian"].browse(self.parent.id),
                         method)()
+
+    def test_portal_partners_are_flagged_and_hidden_from_other_people(self):
+        """A pupil's or guardian's partner is flagged when the account is
+        activated and hidden from the staff and from other portal users;
+        the partners of staff, and partners without users, are not; no
+        client can clear the flag."""
+        Partner = self.env["res.partner"]
+        portal = self.pupil_user.partner_id | self.parent_user.partner_id
+        self.assertEqual(portal.mapped("educonnect_portal_only"), [True, True])
+        plain = Partner.create({"name": "Fournisseur de cantine"})
+        self.assertFalse(plain.educonnect_portal_only)
+        self.assertFalse(self.env.user.partner_id.educonnect_portal_only)
+        for user in (self.director, self.agent, self.parent_user):
+            env = self.env(user=user)
+            seen = env["res.partner"].search([("id", "in", (portal | plain).ids)])
+            # (a portal user sees no other partner than its own anyway)
+            expected = user.partner_id & portal if user.share else plain
+            self.assertEqual(seen, expected.with_env(env), user.login)
+        env = self.env(user=self.pupil_user)
+        self.assertEqual(env["res.partner"].browse(
+            self.pupil_user.partner_id.id).read(["name"])[0]["name"],
+            self.lou.name)
+        # Clearing the flag, even with every right, changes nothing.
+        self.pupil_user.partner_id.sudo().write({"educonnect_portal_only": False})
+        self.assertTrue(self.pupil_user.partner_id.educonnect_portal_only)
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].sudo(self.director).browse(
+                self.parent_user.partner_id.id).read(["name"])
+        # An internal user of the same partner shows it again, as before
+        # the flag (the rule followed the users).
+        self.parent_user.sudo().write({"groups_id": [
+            (6, 0, [self.env.ref("base.group_user").id])]})
+        self.assertFalse(self.parent_user.partner_id.educonnect_portal_only)
