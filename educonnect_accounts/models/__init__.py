@@ -41,3 +41,4 @@ from . import educonnect_signin_self_service
 from . import educonnect_my_account
 from . import res_partner
 from . import ir_model_access
+from . import ir_ui_view

@@ -17,7 +17,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools.crypto import decrypt_secret
-from ..tools.logins import exact_login_domain
 from .educonnect_account_mixin import ACCOUNT_MODELS
 
 _logger = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ class EduconnectAccountActivation(models.AbstractModel):
             # Asked for a visitor who is not signed in; the comparison needs
             # the encrypted password, a system-only field.
             accounts = self.env[model].sudo().search([
-                *exact_login_domain(login),
+                *self.env[model]._educonnect_login_domain(login),
                 ("state", "in", ("notified", "activating")),
                 ("provisional_password_crypt", "!=", False),
                 "|", ("letter_expiry_date", "=", False),

@@ -97,6 +97,19 @@ class EduconnectAccountLogin(models.AbstractModel):
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
+    def _educonnect_login_domain(self, login):
+        """A domain matching the account of this population that holds the
+        identifiant ``login`` exactly, whatever its case (archived ones
+        too, as ``active_test`` says), found by the registry's primary key.
+        ``('login', '=ilike', …)`` walked the trigram index of the logins:
+        3–10 ms per population in an académie, at every sign-in."""
+        self.env.cr.execute(
+            "SELECT owner_id FROM educonnect_login_registry "
+            "WHERE login_key = lower(%s) AND owner_table = %s",
+            [(login or "").strip(), self._table])
+        return [("id", "in", [row[0] for row in self.env.cr.fetchall()])]
+
+    @api.model
     def _check_login_free(self, login, exclude=None):
         self.env.cr.execute(
             "SELECT owner_table, owner_id FROM educonnect_login_registry "

@@ -21,7 +21,6 @@ from psycopg2 import sql
 import odoo
 from odoo import api, fields, models
 
-from ..tools.logins import exact_login_domain
 from .educonnect_account_mixin import ACCOUNT_MODELS
 
 _logger = logging.getLogger(__name__)
@@ -214,7 +213,8 @@ class EduconnectAuthThrottle(models.Model):
     def _trace_lock(self, login):
         for model in ACCOUNT_MODELS.values():
             accounts = self.env[model].with_context(
-                active_test=False).search(exact_login_domain(login))
+                active_test=False).search(
+                    self.env[model]._educonnect_login_domain(login))
             for account in accounts:
                 account._educonnect_trace(
                     "lock", "%s" % self._param("educonnect.throttle_login_max"),

@@ -25,7 +25,6 @@ import unicodedata
 
 from odoo import _, api, fields, models
 
-from ..tools.logins import exact_login_domain
 from .educonnect_account_mixin import ACCOUNT_MODELS as _POPULATION_MODELS
 from .educonnect_auth_throttle import EduconnectAuthThrottle
 from .educonnect_verification import mask_destination, normalise_mobile
@@ -275,7 +274,7 @@ class EduconnectSignin(models.AbstractModel):
             # sudo: the visitor is anonymous and only typed an identifiant;
             # they are told nothing of the account.
             account = self.env[model].sudo().search([
-                *exact_login_domain(login),
+                *self.env[model]._educonnect_login_domain(login),
                 ("state", "=", "activated"), ("user_id", "!=", False)], limit=1)
             if not account:
                 continue

@@ -24,6 +24,11 @@
   ``odoo.api.split_context``, which ``call_kw`` uses to take the context out
   of an RPC call's arguments, is wrapped to clean it (internal calls never
   go through ``call_kw``).
+- Languages: Odoo's public pages (``http_routing``) search the active
+  languages three times and read the default one (``ir.default``) at every
+  request, as the visitor; they are kept in Odoo's cache, which Odoo clears
+  when a language or a default changes (``bin/bench storm``: a sign-in is
+  three requests).
 """
 import json
 import logging
@@ -32,7 +37,7 @@ import werkzeug.exceptions
 import werkzeug.wrappers
 
 import odoo
-from odoo import _, api, models
+from odoo import _, api, models, tools
 from odoo.http import request
 from odoo.service import security
 
@@ -140,6 +145,38 @@ class IrHttp(models.AbstractModel):
         _patch_session_authenticate()
         log_redaction.install("werkzeug")
         return super(IrHttp, self)._register_hook()
+
+    # -- languages ------------------------------------------------------------
+    @api.model
+    @tools.ormcache()
+    def _educonnect_languages(self):
+        """((id, code, name) of the active languages in Odoo's order, id of
+        the default language). Cleared by Odoo with its caches when a
+        language or a default value changes (``res.lang`` and ``ir.default``
+        call ``clear_caches``)."""
+        # sudo: the same for every visitor (res.lang is readable by all).
+        Lang = self.env["res.lang"].sudo()
+        languages = Lang.search([])
+        code = self.env["ir.default"].sudo().get("res.partner", "lang")
+        default = Lang.search([("code", "=", code)], limit=1) if code \
+            else languages[:1]
+        return (tuple((lang.id, lang.code, lang.name) for lang in languages),
+                default.id)
+
+    @classmethod
+    def _get_languages(cls):
+        languages, _default = request.env["ir.http"]._educonnect_languages()
+        return request.env["res.lang"].browse([lang[0] for lang in languages])
+
+    @classmethod
+    def _get_language_codes(cls):
+        languages, _default = request.env["ir.http"]._educonnect_languages()
+        return [(code, name) for _id, code, name in languages]
+
+    @classmethod
+    def _get_default_lang(cls):
+        _languages, default = request.env["ir.http"]._educonnect_languages()
+        return request.env["res.lang"].browse(default)
 
     # -- errors -------------------------------------------------------------
     @classmethod

@@ -258,6 +258,15 @@ class ResUsers(models.Model):
             raise
 
     @api.model
+    def context_get(self):
+        # Odoo reads the user's language and time zone through ``env.user``:
+        # the first field read fetches every column of the user and of its
+        # partner (about 150 fields) with their access rules, at each first
+        # sign-in a worker sees — a rentrée morning is made of them. Field
+        # by field instead (Odoo caches the result per user).
+        return super(ResUsers, self.with_context(prefetch_fields=False)).context_get()
+
+    @api.model
     def _update_last_login(self):
         """Each successful sign-in: Odoo's log entry (the users' « Dernière
         connexion ») and the date of last connection the staff lists show

@@ -50,10 +50,3 @@ def login_candidates(base, taken):
             yield candidate
         n += 1
 
-
-def exact_login_domain(login):
-    """A domain matching this identifiant exactly, whatever its case: the
-    typed text is escaped, so ``%`` or ``_`` cannot match other accounts."""
-    escaped = (login or "").strip().replace("\\", "\\\\") \
-        .replace("%", "\\%").replace("_", "\\_")
-    return [("login", "=ilike", escaped)]
