@@ -22,8 +22,12 @@ back:
   (nginx, HTTP workers, cron worker, job runner): directors and pupils and
   guardians drawn at random from the whole académie sign in over HTTP,
   saturated then paced at half the rate, against the password-hash rate
-  measured in the same run. Nothing is written but what a sign-in writes
-  (the users' last sign-in).
+  measured in the same run; then 20 browsers activate pupils of the
+  académie from their letters (``--storm-activations``, drawn at random
+  among the notified pupils whose letter is valid, provisional password
+  decrypted as the letter prints it) and every one of them signs in
+  afterwards. The activations stay in the database (each run activates
+  other letters: 200 of the académie's 100,000 notified pupils by default).
 
 Prints Markdown tables for BENCHMARKS.md and writes the query plans
 (EXPLAIN ANALYZE, BUFFERS) of the searches and lists to
@@ -458,9 +462,20 @@ def bench_signin_storm(args, stamp):
             logins = [login for (login,) in cr.fetchall()]
             visitors += [(kind, login) for login in rand.sample(logins, count)]
     rand.shuffle(visitors)
+    letters = []
+    if args.storm_activations:
+        from odoo.addons.educonnect_accounts.tools.crypto import decrypt_secret
+        with odoo.sql_db.db_connect(args.database).cursor() as cr:
+            cr.execute("SELECT login, provisional_password_crypt "
+                       "FROM educonnect_student WHERE state = 'notified' "
+                       "AND active AND letter_expiry_date >= current_date "
+                       "AND provisional_password_crypt IS NOT NULL "
+                       "ORDER BY random() LIMIT %s", [args.storm_activations])
+            letters = [(login, decrypt_secret(crypt)) for login, crypt in cr.fetchall()]
     storm_args = argparse.Namespace(
         config=args.config, database=args.database, workers=args.storm_workers,
-        clients=args.storm_clients, addresses=40, duration=args.storm_duration)
+        clients=args.storm_clients, addresses=40, duration=args.storm_duration,
+        activation_clients=20)
     odoo_port = odoo.tools.config["http_port"]
     public_port = odoo_port + 5
     processes = os.cpu_count()
@@ -481,6 +496,14 @@ def bench_signin_storm(args, stamp):
         results["paced"] = (rate / 2, bench_storm.paced(
             storm_args, public_port, visitors, rate / 2, args.storm_duration,
             password_of=password_of))
+        if letters:
+            activation_floor = bench_storm.hash_floor(pool, processes,
+                                                      args.storm_floor_seconds)
+            results["activation"] = bench_storm.activation_storm(
+                storm_args, public_port, letters, cpu)
+            results["checks"] = bench_storm.activation_checks(storm_args, letters)
+            results["afterwards"] = bench_storm.signed_in_afterwards(
+                storm_args, public_port, letters)
     finally:
         bench_storm.stop(server, proxy)
         pool.close()
@@ -497,6 +520,9 @@ def bench_signin_storm(args, stamp):
           "(hash share) | latency p50 / p95 | errors |")
     print("|---|---|---|---|---|---|---|")
     bench_storm.print_signin_rows(storm_args, results, floor)
+    if letters:
+        bench_storm.print_activation_rows(storm_args, results, activation_floor,
+                                          len(letters))
 
 
 def main():
@@ -527,6 +553,7 @@ def main():
     parser.add_argument("--storm-warmup", type=float, default=15.0)
     parser.add_argument("--storm-duration", type=float, default=40.0)
     parser.add_argument("--storm-floor-seconds", type=float, default=6.0)
+    parser.add_argument("--storm-activations", type=int, default=200)
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.database,
                                     "--log-level=warn"])

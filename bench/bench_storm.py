@@ -641,6 +641,33 @@ def print_signin_rows(args, results, floor_figures):
               1000 * max(tally.latencies or [0]), errors_text(tally)))
 
 
+def print_activation_rows(args, results, floor_figures, letters):
+    """The Markdown rows of the activation storm and of the sign-ins that
+    follow it, then the SQL checks."""
+    floor, per_hash = floor_figures
+    seconds, tally = results["activation"]
+    done = len(tally.latencies)
+    rate = done / seconds
+    per_op = tally.cpu / done if done else float("nan")
+    print("| Activation, %d browsers, %d letters | %.2f activations/s "
+          "(%.0f s) | %.1f hashes/s (2 hashes each: %.1f/s) | **%.0f %%** "
+          "| %.0f ms (%.0f %%) | %.0f / %.0f ms | %s |" % (
+              args.activation_clients, letters, rate, seconds, floor,
+              floor / 2, 100 * rate / (floor / 2), 1000 * per_op,
+              100 * 2 * per_hash / per_op,
+              1000 * percentile(tally.latencies, 50),
+              1000 * percentile(tally.latencies, 95), errors_text(tally)))
+    seconds, tally = results["afterwards"]
+    print("| Sign-in afterwards, every activated pupil (%d browsers) | %d of %d "
+          "in %.0f s (%.2f/s) | | | | %.0f / %.0f ms | %s |" % (
+              args.clients, len(tally.latencies), letters, seconds,
+              len(tally.latencies) / seconds,
+              1000 * percentile(tally.latencies, 50),
+              1000 * percentile(tally.latencies, 95), errors_text(tally)))
+    print("\nAfter the activation storm (SQL): %s" % ", ".join(
+        "%s %s" % (k, v) for k, v in results["checks"].items()))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", required=True)
@@ -723,28 +750,7 @@ def main():
     if "saturated" in results:
         print_signin_rows(args, results, figures["signin"])
     if "activation" in results:
-        floor, per_hash = figures["activation"]
-        seconds, tally = results["activation"]
-        done = len(tally.latencies)
-        rate = done / seconds
-        per_op = tally.cpu / done if done else float("nan")
-        print("| Activation, %d browsers, %d letters | %.2f activations/s "
-              "(%.0f s) | %.1f hashes/s (2 hashes each: %.1f/s) | **%.0f %%** "
-              "| %.0f ms (%.0f %%) | %.0f / %.0f ms | %s |" % (
-                  args.activation_clients, len(letters), rate, seconds, floor,
-                  floor / 2, 100 * rate / (floor / 2), 1000 * per_op,
-                  100 * 2 * per_hash / per_op,
-                  1000 * percentile(tally.latencies, 50),
-                  1000 * percentile(tally.latencies, 95), errors_text(tally)))
-        seconds, tally = results["afterwards"]
-        print("| Sign-in afterwards, every activated pupil (%d browsers) | %d of %d "
-              "in %.0f s (%.2f/s) | | | | %.0f / %.0f ms | %s |" % (
-                  args.clients, len(tally.latencies), len(letters), seconds,
-                  len(tally.latencies) / seconds,
-                  1000 * percentile(tally.latencies, 50),
-                  1000 * percentile(tally.latencies, 95), errors_text(tally)))
-        print("\nAfter the activation storm (SQL): %s" % ", ".join(
-            "%s %s" % (k, v) for k, v in results["checks"].items()))
+        print_activation_rows(args, results, figures["activation"], len(letters))
 
 if __name__ == "__main__":
     main()
