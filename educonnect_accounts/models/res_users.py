@@ -18,6 +18,7 @@ import logging
 import secrets
 
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.addons.base.res.res_users import Users as OdooUsers
 from odoo.exceptions import AccessDenied, UserError
 
 from .educonnect_auth_throttle import EduconnectAuthThrottle, remote_address
@@ -271,6 +272,10 @@ class ResUsers(models.Model):
         # sign-in a worker sees — a rentrée morning is made of them. Field
         # by field instead (Odoo caches the result per user).
         return super(ResUsers, self.with_context(prefetch_fields=False)).context_get()
+
+    # Odoo clears the cache of its (cached) context_get through this
+    # attribute of the method when a user changes: the override keeps it.
+    context_get.clear_cache = OdooUsers.context_get.clear_cache
 
     @api.model
     def _update_last_login(self):

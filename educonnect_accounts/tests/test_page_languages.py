@@ -26,3 +26,17 @@ class TestPageLanguages(TransactionCase):
         self.env["ir.default"].set("res.partner", "lang", default or "fr_FR")
         spanish.write({"active": False})
         self.assertEqual(self.languages(), (codes, default or "fr_FR"))
+
+    def test_a_users_new_language_and_time_zone_take_effect_at_once(self):
+        """The user's context (read field by field, cached per user by
+        Odoo) follows a change of language or time zone."""
+        user = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Agent langue", "login": "agent.langue", "lang": "fr_FR",
+            "tz": "Europe/Paris"})
+        self.assertEqual(user.sudo(user).context_get(),
+                         {"lang": "fr_FR", "tz": "Europe/Paris"})
+        self.env["res.lang"].with_context(active_test=False).search(
+            [("code", "=", "es_ES")]).write({"active": True})
+        user.write({"lang": "es_ES", "tz": "America/Cayenne"})
+        self.assertEqual(user.sudo(user).context_get(),
+                         {"lang": "es_ES", "tz": "America/Cayenne"})
