@@ -528,7 +528,10 @@ def paced(args, port, visitors, rate, duration, seed=19,
     return tally
 
 
-def activation_storm(args, port, letters, cpu):
+def each_letter(letters, clients, visit):
+    """``clients`` browsers at once, each taking the next letter and
+    running ``visit(login, provisional)`` until none is left; (seconds,
+    tally)."""
     tally = Tally()
     queue = iter(letters)
     lock = threading.Lock()
@@ -539,45 +542,34 @@ def activation_storm(args, port, letters, cpu):
                 letter = next(queue, None)
             if letter is None:
                 return
-            login, provisional = letter
-            seconds, error = timed(activate, port, address_of(args, login), login,
-                                   provisional, chosen_password(login))
+            seconds, error = visit(*letter)
             tally.add("pupil", seconds, error)
 
-    threads = [threading.Thread(target=client) for _ in range(args.activation_clients)]
-    began, before = time.perf_counter(), cpu.snapshot()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    tally.cpu = ServerCpu.used(before, cpu.snapshot())
-    return time.perf_counter() - began, tally
-
-
-def signed_in_afterwards(args, port, letters):
-    """Every pupil of the letters signs in with the password chosen."""
-    tally = Tally()
-    queue = iter(letters)
-    lock = threading.Lock()
-
-    def client():
-        while True:
-            with lock:
-                letter = next(queue, None)
-            if letter is None:
-                return
-            login = letter[0]
-            seconds, error = timed(sign_in, port, address_of(args, login), "pupil",
-                                   login, chosen_password(login))
-            tally.add("pupil", seconds, error)
-
-    threads = [threading.Thread(target=client) for _ in range(args.clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return time.perf_counter() - began, tally
+
+
+def activation_storm(args, port, letters, cpu):
+    before = cpu.snapshot()
+    seconds, tally = each_letter(
+        letters, args.activation_clients,
+        lambda login, provisional: timed(activate, port, address_of(args, login),
+                                         login, provisional, chosen_password(login)))
+    tally.cpu = ServerCpu.used(before, cpu.snapshot())
+    return seconds, tally
+
+
+def signed_in_afterwards(args, port, letters):
+    """Every pupil of the letters signs in with the password chosen."""
+    return each_letter(
+        letters, args.clients,
+        lambda login, _provisional: timed(sign_in, port, address_of(args, login),
+                                          "pupil", login, chosen_password(login)))
 
 
 def activation_checks(args, letters):

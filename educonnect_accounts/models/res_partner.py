@@ -38,8 +38,9 @@ class ResPartner(models.Model):
 
     @api.depends("user_ids.share", "user_ids.active")
     def _compute_educonnect_portal_only(self):
-        for partner in self:
-            users = partner.with_context(active_test=False).user_ids
+        # Archived users count too; one read of the users for all partners.
+        for partner, with_archived in zip(self, self.with_context(active_test=False)):
+            users = with_archived.user_ids
             partner.educonnect_portal_only = bool(users) and not any(
                 user.active and not user.share for user in users)
 
