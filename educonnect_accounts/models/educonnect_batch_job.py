@@ -301,24 +301,33 @@ class EduconnectBatchJob(models.Model):
             free = {row[0] for row in self.env.cr.fetchall()}
         jobs = stuck | candidates.filtered(
             lambda j: j.uuid not in by_uuid or by_uuid[j.uuid].id in free)
+        requeued = 0
         for job_record in jobs:
             batch = by_uuid.get(job_record.uuid)
             count = (batch.interruption_count if batch else 0) + 1
-            if batch:
-                batch.interruption_count = count
-            if count >= MAX_INTERRUPTIONS:
-                job_record.write({
-                    "state": "failed",
-                    "exc_info": "Interrupted %d times (its worker died, or "
-                                "was stuck for more than %d minutes)." % (
-                                    count, self._job_timeout())})
-            else:
-                _logger.warning("EduConnect batch job %s interrupted (%s, "
-                                "started at %s): put back in the queue.",
-                                job_record.uuid, job_record.state,
-                                job_record.date_started)
-                job_record.requeue()
-        return len(jobs)
+            try:
+                with self.env.cr.savepoint():
+                    if batch:
+                        batch.interruption_count = count
+                    if count >= MAX_INTERRUPTIONS:
+                        job_record.write({
+                            "state": "failed",
+                            "exc_info": "Interrupted %d times (its worker died, "
+                                        "or was stuck for more than %d minutes)."
+                                        % (count, self._job_timeout())})
+                    else:
+                        _logger.warning(
+                            "EduConnect batch job %s interrupted (%s, started at "
+                            "%s): put back in the queue.", job_record.uuid,
+                            job_record.state, job_record.date_started)
+                        job_record.requeue()
+            except psycopg2.extensions.TransactionRollbackError:
+                # Its worker wrote it since this cron's snapshot (it finished
+                # its chunk and released the lock meanwhile): alive, left alone.
+                self.invalidate_cache()
+                continue
+            requeued += 1
+        return requeued
 
     @staticmethod
     def _join_pdfs(parts):
